@@ -1,0 +1,38 @@
+import type { LogFormat, LogLevel, Output } from '../log/output.ts';
+
+/** Flags every command understands (SPEC §1). */
+export interface GlobalOptions {
+  config?: string;
+  logLevel: LogLevel;
+  logFormat?: LogFormat;
+  secret: string[];
+  inputJson: boolean;
+}
+
+/**
+ * Everything a command may know about the process, handed down as plain values by the
+ * entry point: commands never read `process.*` themselves, so tests can drive them.
+ */
+export interface CliContext {
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  uid: number;
+  gid: number;
+  /** Reads all of standard input (for `--input-json`). */
+  readStdin: () => Promise<string>;
+  /** Aborted on SIGTERM/SIGINT. */
+  signal: AbortSignal;
+  /** Path of this program, for `prestart --daemon` to start its renewer. */
+  selfPath: string;
+  /** Pretty logs by default only when a person is watching stderr. */
+  stderrIsTTY: boolean;
+}
+
+/** What a command receives once the flags are parsed and the output is set up. */
+export interface CommandRun<Options = Record<string, unknown>> {
+  ctx: CliContext;
+  out: Output;
+  globals: GlobalOptions;
+  options: Options;
+  args: string[];
+}

@@ -1,0 +1,110 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode, UsageError } from '../errors/keyturn-error.ts';
+import { createOutput, type LogFormat, type Output } from '../log/output.ts';
+import { Redactor } from '../log/redactor.ts';
+import { type CommandSpec, commandSpecs } from './commands.ts';
+import type { CliContext, GlobalOptions } from './context.ts';
+import { reportError } from './report-error.ts';
+
+declare const KEYTURN_VERSION: string | undefined;
+/** Replaced by the bundler; the unbundled sources (tests) say "dev". */
+const version = typeof KEYTURN_VERSION === 'string' ? KEYTURN_VERSION : '0.0.0-dev';
+
+/** Parses argv, runs one command, and turns every outcome into an exit status. */
+export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
+  const redactor = new Redactor();
+  const defaultFormat: LogFormat = ctx.stderrIsTTY ? 'pretty' : 'json';
+  let out: Output = await createOutput({ level: 'info', format: defaultFormat }, redactor);
+  let exitCode = 0;
+
+  const program = buildProgram((text) => out.print(text));
+  program.hook('preAction', async (_program, action) => {
+    const globals = action.optsWithGlobals<GlobalOptions>();
+    out = await createOutput(
+      { level: globals.logLevel, format: globals.logFormat ?? defaultFormat },
+      redactor,
+    );
+  });
+  attachActions(
+    program,
+    commandSpecs,
+    ctx,
+    () => out,
+    (code) => {
+      exitCode = code;
+    },
+  );
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end by "error" with code 0; real usage errors were printed.
+      return error.exitCode === 0 ? 0 : 64;
+    }
+    if (ctx.signal.aborted) {
+      // Interrupted on purpose: not an error to explain; the entry point sets 128+N.
+      out.log.warn({ signal: String(ctx.signal.reason) }, 'stopped by signal');
+      return ExitCode.internal;
+    }
+    return reportError(error, out);
+  }
+}
+
+function buildProgram(print: (text: string) => void): Command {
+  const program = new Command('keyturn')
+    .description('Get secrets out of HashiCorp Vault into a container, and keep them fresh.')
+    .version(version, '--version')
+    .option('--config <file>', 'config file (default $KEYTURN_CONFIG, else ./keyturn.yaml)')
+    .addOption(
+      new Option('--log-level <level>', 'log level')
+        .choices(['trace', 'debug', 'info', 'warn', 'error', 'silent'])
+        .default('info'),
+    )
+    .addOption(new Option('--log-format <format>', 'json or pretty').choices(['json', 'pretty']))
+    .option(
+      '--secret <path=file[:field]>',
+      'fetch PATH into FILE without a config file (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option('--input-json', 'read secretId / roleId / passphrase as JSON from stdin')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: print, writeErr: print, outputError: (text) => print(text) });
+  return program;
+}
+
+function attachActions(
+  parent: Command,
+  specs: CommandSpec[],
+  ctx: CliContext,
+  output: () => Output,
+  setExit: (code: number) => void,
+): void {
+  for (const spec of specs) {
+    const command = parent.command(spec.name).description(spec.summary);
+    command.exitOverride().configureOutput(parent.configureOutput());
+    spec.configure?.(command);
+    if (spec.subcommands) {
+      attachActions(command, spec.subcommands, ctx, output, setExit);
+      continue;
+    }
+    command.action(async (...params: unknown[]) => {
+      const cmd = params.at(-1) as Command;
+      if (!spec.load) {
+        throw new UsageError(`${cmd.name()}: not implemented yet`);
+      }
+      const module = await spec.load();
+      const code = await module.run({
+        ctx,
+        out: output(),
+        globals: cmd.optsWithGlobals<GlobalOptions>(),
+        options: cmd.opts(),
+        args: cmd.args,
+      });
+      setExit(code);
+    });
+  }
+}

@@ -1,0 +1,58 @@
+import { writeSync } from 'node:fs';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { Redactor } from './redactor.ts';
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+export type LogFormat = 'json' | 'pretty';
+export type { Logger };
+
+export interface OutputOptions {
+  level: LogLevel;
+  format: LogFormat;
+  /** Where log lines go (default fd 2) and where `print` writes (default fd 1). */
+  logFd?: number;
+  printFd?: number;
+}
+
+/**
+ * The single point where keyturn writes anything: log lines (JSON on stderr, pretty on a
+ * TTY) and command output on stdout. Both pass the redactor, so code that forgets to mask
+ * a value — or a library error that quotes one — still prints `[REDACTED]`.
+ */
+export interface Output {
+  readonly log: Logger;
+  readonly redactor: Redactor;
+  /** Command output for the user (tables, JSON): redacted like the logs. */
+  print(text: string): void;
+  /** Output whose whole purpose is a credential (issue-secret-id's wrapping token). */
+  printCredential(text: string): void;
+}
+
+export async function createOutput(
+  options: OutputOptions,
+  redactor = new Redactor(),
+): Promise<Output> {
+  const logFd = options.logFd ?? 2;
+  const printFd = options.printFd ?? 1;
+  const sink: DestinationStream =
+    options.format === 'pretty'
+      ? // Loaded only on a TTY: it is the heaviest module a start would otherwise pay for.
+        (await import('pino-pretty')).default({ destination: logFd, sync: true, colorize: true })
+      : pino.destination({ dest: logFd, sync: true });
+  const log = pino(
+    {
+      level: options.level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      hooks: { streamWrite: (line) => redactor.redact(line) },
+    },
+    sink,
+  );
+  return {
+    log,
+    redactor,
+    print: (text) => writeSync(printFd, redactor.redact(text)),
+    printCredential: (text) => writeSync(printFd, text),
+  };
+}
