@@ -1,0 +1,192 @@
+import type { ConfigPath, RuleProblem } from './config-path.ts';
+import { checkDestinations } from './destination-rules.ts';
+import { formatFileMode, isWiderThan, parseFileMode } from './file-mode.ts';
+import { defaultFormat } from './normalize-config.ts';
+import type { ConfigFile, OnChangeEntry, SecretEntry } from './schema.ts';
+
+/**
+ * Rules that involve more than one key. Each is a small named function returning every
+ * problem it finds, so a file with five mistakes gets five messages in one run.
+ */
+export type ConfigRule = (file: ConfigFile) => RuleProblem[];
+
+/** A private key or a token readable by group or others is one `ls` away from leaking. */
+export const PRIVATE_MODE_LIMIT = 0o600;
+
+type SourceEntry = ConfigFile['auth']['approle']['secret_id'];
+
+/** A role/secret ID source object names exactly one of env or file; only a file can be removed. */
+export function checkCredentialSources(file: ConfigFile): RuleProblem[] {
+  const approle = file.auth.approle;
+  return [
+    ...checkSource(approle.role_id, ['auth', 'approle', 'role_id']),
+    ...checkSource(approle.secret_id, ['auth', 'approle', 'secret_id']),
+  ];
+}
+
+function checkSource(source: SourceEntry, path: ConfigPath): RuleProblem[] {
+  if (typeof source === 'string') return [];
+  const problems: RuleProblem[] = [];
+  if ((source.env === undefined) === (source.file === undefined)) {
+    problems.push({ path, message: 'set exactly one of env or file' });
+  }
+  if (source.remove_after_read !== undefined && source.file === undefined) {
+    problems.push({
+      path: [...path, 'remove_after_read'],
+      message: 'remove_after_read applies only to a file source',
+    });
+  }
+  return problems;
+}
+
+/** Pinning a wrapping token's creation path makes no sense when wrapping is off. */
+export function checkExpectedCreationPath(file: ConfigFile): RuleProblem[] {
+  const approle = file.auth.approle;
+  if (approle.expected_creation_path === undefined || approle.wrapped !== false) return [];
+  return [
+    {
+      path: ['auth', 'approle', 'expected_creation_path'],
+      message: 'applies only to wrapping tokens, but wrapped is false',
+    },
+  ];
+}
+
+/** Every item that can carry `on_change`, with its path. */
+function onChangeEntries(file: ConfigFile): [OnChangeEntry, ConfigPath][] {
+  const entries: [OnChangeEntry, ConfigPath][] = [];
+  for (const key of ['secrets', 'certs', 'templates'] as const) {
+    file[key].forEach((item, index) => {
+      if (item.on_change) entries.push([item.on_change, [key, index, 'on_change']]);
+    });
+  }
+  return entries;
+}
+
+/** on_change is either `{ signal, pid_file }` or `{ command, timeout? }`, never a mix. */
+export function checkOnChange(file: ConfigFile): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  for (const [entry, path] of onChangeEntries(file)) {
+    const hasSignal = entry.signal !== undefined;
+    if (hasSignal === (entry.command !== undefined)) {
+      problems.push({ path, message: 'set either signal (with pid_file) or command' });
+    } else if (hasSignal && entry.pid_file === undefined) {
+      problems.push({ path, message: 'signal needs pid_file: the file holding the pid to signal' });
+    }
+    if (!hasSignal && entry.pid_file !== undefined) {
+      problems.push({ path: [...path, 'pid_file'], message: 'pid_file applies only to signal' });
+    }
+    if (hasSignal && entry.timeout !== undefined) {
+      problems.push({ path: [...path, 'timeout'], message: 'timeout applies only to command' });
+    }
+  }
+  return problems;
+}
+
+/** format, field, to, name and version must fit together for each secret. */
+export function checkSecretShapes(file: ConfigFile): RuleProblem[] {
+  return file.secrets.flatMap((secret, index) =>
+    checkSecretShape(secret, ['secrets', index], file.defaults.kv_version),
+  );
+}
+
+function checkSecretShape(
+  secret: SecretEntry,
+  path: ConfigPath,
+  defaultKv: number | undefined,
+): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const format = defaultFormat(secret);
+  if (format === 'raw' && secret.field === undefined) {
+    problems.push({
+      path: [...path, 'format'],
+      message: 'format raw needs field: which one to write',
+    });
+  }
+  if (format !== 'raw' && secret.field !== undefined) {
+    problems.push({
+      path: [...path, 'field'],
+      message: `field applies only to format raw, not ${format}`,
+    });
+  }
+  if (secret.to === undefined && secret.name === undefined && secret.env === undefined) {
+    problems.push({
+      path,
+      message: 'a secret without `to` needs a name (for templates) or env (for exec)',
+    });
+  }
+  if (secret.to?.endsWith('/') && format !== 'files') {
+    problems.push({
+      path: [...path, 'to'],
+      message: `ends with / but format ${format} writes one file`,
+    });
+  }
+  if (secret.version !== undefined && (secret.kv_version ?? defaultKv) === 1) {
+    problems.push({ path: [...path, 'version'], message: 'version applies only to KV version 2' });
+  }
+  return problems;
+}
+
+/** Template names and exec environment variables must each be unique across secrets. */
+export function checkNames(file: ConfigFile): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const names = new Map<string, number>();
+  const variables = new Map<string, number>();
+  file.secrets.forEach((secret, index) => {
+    if (secret.name !== undefined) {
+      const first = names.get(secret.name);
+      if (first === undefined) names.set(secret.name, index);
+      else {
+        const message = `"${secret.name}" is already the name of secrets[${first}]`;
+        problems.push({ path: ['secrets', index, 'name'], message });
+      }
+    }
+    for (const variable of Object.keys(secret.env ?? {})) {
+      const first = variables.get(variable);
+      if (first === undefined) variables.set(variable, index);
+      else {
+        const message = `${variable} is already set by secrets[${first}]`;
+        problems.push({ path: ['secrets', index, 'env', variable], message });
+      }
+    }
+  });
+  return problems;
+}
+
+/** The token sink and every certificate set (which holds a private key) stay within 0600. */
+export function checkPrivateModes(file: ConfigFile): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const sink = file.token.sink;
+  if (sink && isWiderThan(parseFileMode(sink.mode), PRIVATE_MODE_LIMIT)) {
+    problems.push({
+      path: ['token', 'sink', 'mode'],
+      message: `${sink.mode} is wider than 0600: the token file must not be readable by group or others`,
+    });
+  }
+  file.certs.forEach((cert, index) => {
+    const mode = parseFileMode(cert.mode ?? file.defaults.mode);
+    if (!isWiderThan(mode, PRIVATE_MODE_LIMIT)) return;
+    const inherited =
+      cert.mode === undefined ? ' (inherited from defaults.mode; set a mode here)' : '';
+    problems.push({
+      path: cert.mode === undefined ? ['certs', index] : ['certs', index, 'mode'],
+      message: `${formatFileMode(mode)}${inherited} is wider than 0600, and it applies to the private key file`,
+    });
+  });
+  return problems;
+}
+
+/** Every rule, in the order their messages are listed. */
+export const configRules: readonly ConfigRule[] = [
+  checkCredentialSources,
+  checkExpectedCreationPath,
+  checkOnChange,
+  checkSecretShapes,
+  checkNames,
+  checkPrivateModes,
+  checkDestinations,
+];
+
+/** Runs every rule and returns all their problems. */
+export function checkConfigRules(file: ConfigFile): RuleProblem[] {
+  return configRules.flatMap((rule) => rule(file));
+}

@@ -1,0 +1,99 @@
+/**
+ * The runtime configuration every other part of keyturn reads: durations in milliseconds
+ * (`Ms` in the name), modes as numbers, `defaults:` already applied to every item, and
+ * discriminated unions instead of "which of these keys is set". Built only by
+ * normalize-config.ts, from a validated file or from `--secret` flags.
+ */
+
+export type SecretFormat = 'raw' | 'json' | 'yaml' | 'env' | 'docker-env' | 'files';
+export type KeyType = 'ec' | 'rsa' | 'ed25519';
+export type KvVersion = 1 | 2;
+
+/** Where a role ID or secret ID is read from, at login time. */
+export type CredentialSource =
+  | { kind: 'env'; name: string }
+  | { kind: 'file'; path: string; removeAfterRead: boolean }
+  | { kind: 'literal'; value: string };
+
+/** What to do after a file's content changed. */
+export type OnChange =
+  | { kind: 'signal'; signal: NodeJS.Signals; pidFile: string }
+  | { kind: 'command'; argv: string[]; timeoutMs: number };
+
+/** Values only the file sets; each `undefined` is filled from the environment (SPEC §2). */
+export interface VaultFileSettings {
+  address?: string;
+  tls: {
+    caCert?: string;
+    caPath?: string;
+    clientCert?: string;
+    clientKey?: string;
+    serverName?: string;
+    skipVerify?: boolean;
+  };
+  namespace?: string;
+  timeoutMs: number;
+  retry: { initialMs: number; maxMs: number; giveUpAfterMs: number };
+}
+
+export interface AppRoleConfig {
+  mount: string;
+  roleId: CredentialSource;
+  secretId: CredentialSource;
+  wrapped: 'auto' | boolean;
+  expectedCreationPath?: string;
+}
+
+/** How a written file is owned and guarded; owner/group undefined = keyturn's own uid/gid. */
+export interface FileOptions {
+  mode: number;
+  owner?: number;
+  group?: number;
+  allowInsecureDir: boolean;
+  onChange?: OnChange;
+}
+
+export interface SecretConfig extends FileOptions {
+  path: string;
+  /** Undefined: the secret only feeds templates (`name`) or a child's environment (`env`). */
+  to?: string;
+  format: SecretFormat;
+  field?: string;
+  version?: number;
+  name?: string;
+  /** Child environment variable → field of the secret (exec mode). */
+  env: Record<string, string>;
+  refreshMs: number;
+  kvVersion?: KvVersion;
+}
+
+export interface CertConfig extends FileOptions {
+  mount: string;
+  role: string;
+  commonName: string;
+  altNames: string[];
+  ipSans: string[];
+  /** Undefined: the PKI role's TTL. */
+  ttlMs?: number;
+  keyType: KeyType;
+  cert: string;
+  key: string;
+  ca?: string;
+  bundle?: string;
+  /** Fraction of the lifetime (0 < renewAt < 1) at which the certificate is re-issued. */
+  renewAt: number;
+}
+
+export interface TemplateConfig extends FileOptions {
+  source: string;
+  to: string;
+}
+
+export interface Config {
+  vault: VaultFileSettings;
+  auth: { approle: AppRoleConfig };
+  token: { sink?: { path: string; mode: number }; revokeOnExit: boolean };
+  secrets: SecretConfig[];
+  certs: CertConfig[];
+  templates: TemplateConfig[];
+}

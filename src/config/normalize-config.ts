@@ -1,0 +1,142 @@
+import type {
+  CertConfig,
+  Config,
+  CredentialSource,
+  FileOptions,
+  OnChange,
+  SecretConfig,
+  TemplateConfig,
+} from './config-types.ts';
+import { parseDuration } from './duration.ts';
+import { parseFileMode } from './file-mode.ts';
+import type { CertEntry, ConfigFile, OnChangeEntry, SecretEntry, TemplateEntry } from './schema.ts';
+
+/** A command that hangs must not hold up renewal forever; 30s covers a reload or restart. */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
+
+type Defaults = ConfigFile['defaults'];
+
+/** Turns a validated file (schema defaults and rules passed) into the runtime Config. */
+export function normalizeConfig(file: ConfigFile): Config {
+  const { vault, auth, token, defaults } = file;
+  const tls = vault.tls ?? {};
+  return {
+    vault: {
+      address: vault.address,
+      tls: {
+        caCert: tls.ca_cert,
+        caPath: tls.ca_path,
+        clientCert: tls.client_cert,
+        clientKey: tls.client_key,
+        serverName: tls.server_name,
+        skipVerify: tls.skip_verify,
+      },
+      namespace: vault.namespace,
+      timeoutMs: parseDuration(vault.timeout),
+      retry: {
+        initialMs: parseDuration(vault.retry.initial),
+        maxMs: parseDuration(vault.retry.max),
+        giveUpAfterMs: parseDuration(vault.retry.give_up_after),
+      },
+    },
+    auth: {
+      approle: {
+        mount: auth.approle.mount,
+        roleId: credentialSource(auth.approle.role_id),
+        secretId: credentialSource(auth.approle.secret_id),
+        wrapped: auth.approle.wrapped,
+        expectedCreationPath: auth.approle.expected_creation_path,
+      },
+    },
+    token: {
+      sink: token.sink && { path: token.sink.path, mode: parseFileMode(token.sink.mode) },
+      revokeOnExit: token.revoke_on_exit,
+    },
+    secrets: file.secrets.map((entry) => normalizeSecret(entry, defaults)),
+    certs: file.certs.map((entry) => normalizeCert(entry, defaults)),
+    templates: file.templates.map((entry) => normalizeTemplate(entry, defaults)),
+  };
+}
+
+type SourceEntry = string | { env?: string; file?: string; remove_after_read?: boolean };
+
+/** The rules guarantee exactly one of env/file in an object source. */
+export function credentialSource(entry: SourceEntry): CredentialSource {
+  if (typeof entry === 'string') return { kind: 'literal', value: entry };
+  if (entry.file !== undefined) {
+    return { kind: 'file', path: entry.file, removeAfterRead: entry.remove_after_read ?? false };
+  }
+  return { kind: 'env', name: entry.env ?? '' };
+}
+
+/** The rules guarantee either signal + pid_file or command. */
+export function normalizeOnChange(entry: OnChangeEntry | undefined): OnChange | undefined {
+  if (entry === undefined) return undefined;
+  if (entry.command !== undefined) {
+    const timeoutMs =
+      entry.timeout === undefined ? DEFAULT_COMMAND_TIMEOUT_MS : parseDuration(entry.timeout);
+    return { kind: 'command', argv: entry.command, timeoutMs };
+  }
+  return {
+    kind: 'signal',
+    signal: entry.signal as NodeJS.Signals,
+    pidFile: entry.pid_file ?? '',
+  };
+}
+
+type FileEntry = Pick<SecretEntry, 'mode' | 'owner' | 'group' | 'allow_insecure_dir' | 'on_change'>;
+
+/** Per-item values win over `defaults:`. */
+function fileOptions(entry: FileEntry, defaults: Defaults): FileOptions {
+  return {
+    mode: parseFileMode(entry.mode ?? defaults.mode),
+    owner: entry.owner ?? defaults.owner,
+    group: entry.group ?? defaults.group,
+    allowInsecureDir: entry.allow_insecure_dir ?? defaults.allow_insecure_dir,
+    onChange: normalizeOnChange(entry.on_change),
+  };
+}
+
+/** `field` alone means "write that value raw"; otherwise the whole secret as JSON. */
+export function defaultFormat(
+  entry: Pick<SecretEntry, 'format' | 'field'>,
+): SecretConfig['format'] {
+  return entry.format ?? (entry.field === undefined ? 'json' : 'raw');
+}
+
+function normalizeSecret(entry: SecretEntry, defaults: Defaults): SecretConfig {
+  return {
+    ...fileOptions(entry, defaults),
+    path: entry.path,
+    to: entry.to,
+    format: defaultFormat(entry),
+    field: entry.field,
+    version: entry.version,
+    name: entry.name,
+    env: entry.env ?? {},
+    refreshMs: parseDuration(entry.refresh ?? defaults.refresh),
+    kvVersion: entry.kv_version ?? defaults.kv_version,
+  };
+}
+
+function normalizeCert(entry: CertEntry, defaults: Defaults): CertConfig {
+  return {
+    ...fileOptions(entry, defaults),
+    mount: entry.mount,
+    role: entry.role,
+    commonName: entry.common_name,
+    altNames: entry.alt_names,
+    ipSans: entry.ip_sans,
+    ttlMs: entry.ttl === undefined ? undefined : parseDuration(entry.ttl),
+    keyType: entry.key_type,
+    cert: entry.cert,
+    key: entry.key,
+    ca: entry.ca,
+    bundle: entry.bundle,
+    renewAt: entry.renew_at,
+  };
+}
+
+function normalizeTemplate(entry: TemplateEntry, defaults: Defaults): TemplateConfig {
+  return { ...fileOptions(entry, defaults), source: entry.source, to: entry.to };
+}

@@ -1,0 +1,63 @@
+import type { z } from 'zod';
+import type { ConfigPath } from './config-path.ts';
+
+/** A schema issue turned into what load-config reports: where, what, and whether to point at the key. */
+export interface LocatedIssue {
+  path: ConfigPath;
+  message: string;
+  target: 'key' | 'value';
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  object: 'a map',
+  array: 'a list',
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+};
+
+/** Names a value's YAML type for "expected X, got Y" — never the value itself (it may be a secret). */
+export function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a map';
+  return TYPE_NAMES[typeof value] ?? typeof value;
+}
+
+/**
+ * Per-parse messages for zod's generic issues, in the config's own words. Schema fields with
+ * their own `error` keep theirs; none of these quote the input.
+ */
+export const configErrorMap: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return 'is required';
+      return `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}, got ${describeType(issue.input)}`;
+    case 'unrecognized_keys':
+      return 'unknown key';
+    case 'invalid_value':
+      return `expected one of ${issue.values.map(String).join(', ')}`;
+    case 'too_small':
+      if (issue.origin === 'string' && issue.minimum === 1) return 'must not be empty';
+      return undefined;
+    default:
+      return undefined;
+  }
+};
+
+/** Splits and words one zod issue; an issue naming several unknown keys becomes one per key. */
+export function locateIssue(issue: z.core.$ZodIssue): LocatedIssue[] {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({
+      path: [...issue.path, key],
+      message: 'unknown key',
+      target: 'key',
+    }));
+  }
+  if (issue.code === 'invalid_key') {
+    const inner = issue.issues[0]?.message ?? 'invalid key';
+    return [{ path: issue.path, message: inner, target: 'key' }];
+  }
+  return [{ path: issue.path, message: issue.message, target: 'value' }];
+}
