@@ -1,12 +1,13 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { certSchema, secretSchema, templateSchema } from './item-schemas.ts';
 import {
+  described,
   durationField,
-  envNameField,
   gidField,
-  ipField,
   kvVersionField,
   modeField,
-  onChangeSchema,
+  nonEmpty,
+  optionalKey,
   pathField,
   roleIdSource,
   secretIdSource,
@@ -20,165 +21,111 @@ import {
  * live in config-rules.ts; units and defaults become runtime values in normalize-config.ts.
  */
 
-const tlsSchema = z
-  .strictObject({
-    ca_cert: pathField.optional().describe('PEM file of the CA that signed Vault (VAULT_CACERT)'),
-    ca_path: pathField.optional().describe('directory of PEM CA files (VAULT_CAPATH)'),
-    client_cert: pathField
-      .optional()
-      .describe('client certificate for TLS auth (VAULT_CLIENT_CERT)'),
-    client_key: pathField.optional().describe('key of client_cert (VAULT_CLIENT_KEY)'),
-    server_name: z.string().min(1).optional().describe('SNI name (VAULT_TLS_SERVER_NAME)'),
-    skip_verify: z.boolean().optional().describe('disable TLS verification: never in production'),
-  })
-  .describe('TLS settings; each falls back to the Vault CLI variable named');
+const tlsSchema = described(
+  z.strictObject({
+    ca_cert: optionalKey(pathField, 'PEM file of the CA that signed Vault (VAULT_CACERT)'),
+    ca_path: optionalKey(pathField, 'directory of PEM CA files (VAULT_CAPATH)'),
+    client_cert: optionalKey(pathField, 'client certificate for TLS auth (VAULT_CLIENT_CERT)'),
+    client_key: optionalKey(pathField, 'key of client_cert (VAULT_CLIENT_KEY)'),
+    server_name: optionalKey(nonEmpty(), 'SNI name (VAULT_TLS_SERVER_NAME)'),
+    skip_verify: optionalKey(z.boolean(), 'disable TLS verification: never in production'),
+  }),
+  'TLS settings; each falls back to the Vault CLI variable named',
+);
 
-const vaultSchema = z
-  .strictObject({
-    address: z
-      .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
-      .optional()
-      .describe('Vault address, e.g. https://vault.service.consul:8200 (default $VAULT_ADDR)'),
-    tls: tlsSchema.optional(),
-    timeout: durationField('timeout of each request').default('10s'),
-    retry: z
-      .strictObject({
-        initial: durationField('first retry delay').default('250ms'),
-        max: durationField('longest delay between retries').default('30s'),
-        give_up_after: durationField('start-up only: exit 69 when Vault is away this long').default(
-          '5m',
-        ),
-      })
-      .prefault({})
-      .describe('backoff while Vault is unavailable'),
-    namespace: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('Vault Enterprise namespace (VAULT_NAMESPACE)'),
-  })
-  .prefault({})
-  .describe('how to reach Vault');
-
-const approleSchema = z
-  .strictObject({
-    mount: z.string().min(1).default('approle').describe('auth/<mount>/login'),
-    role_id: roleIdSource.default({ env: 'VAULT_ROLE_ID' }),
-    secret_id: secretIdSource.default({ env: 'VAULT_SECRET_ID' }),
-    wrapped: wrappedField,
-    expected_creation_path: z
-      .string()
-      .min(1)
-      .optional()
-      .describe(
-        'exact creation_path the wrapping token must have, e.g. auth/approle/role/x/secret-id',
+const retrySchema = described(
+  z.prefault(
+    z.strictObject({
+      initial: z._default(durationField('first retry delay'), '250ms'),
+      max: z._default(durationField('longest delay between retries'), '30s'),
+      give_up_after: z._default(
+        durationField('start-up only: exit 69 when Vault is away this long'),
+        '5m',
       ),
-  })
-  .describe('AppRole login (the default auth method)');
+    }),
+    {},
+  ),
+  'backoff while Vault is unavailable',
+);
 
-const tokenSchema = z
-  .strictObject({
-    sink: z
-      .strictObject({
-        path: pathField.describe('file the Vault token is written to'),
-        mode: modeField.default('0400'),
-      })
-      .optional()
-      .describe('write the token to a file (never wider than 0600)'),
-    revoke_on_exit: z.boolean().default(false).describe('revoke the token when keyturn stops'),
-  })
-  .describe('what to do with the token keyturn obtains');
+const vaultSchema = described(
+  z.prefault(
+    z.strictObject({
+      address: optionalKey(
+        z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
+        'Vault address, e.g. https://vault.service.consul:8200 (default $VAULT_ADDR)',
+      ),
+      tls: z.optional(tlsSchema),
+      timeout: z._default(durationField('timeout of each request'), '10s'),
+      retry: retrySchema,
+      namespace: optionalKey(nonEmpty(), 'Vault Enterprise namespace (VAULT_NAMESPACE)'),
+    }),
+    {},
+  ),
+  'how to reach Vault',
+);
 
-const defaultsSchema = z
-  .strictObject({
-    mode: modeField.default('0400'),
-    owner: uidField.optional(),
-    group: gidField.optional(),
-    refresh: durationField('how often static KV secrets are re-read').default('5m'),
-    kv_version: kvVersionField.optional(),
-    allow_insecure_dir: z.boolean().default(false).describe('accept parent dirs others can write'),
-  })
-  .describe('values every secret, certificate and template inherits');
+const approleSchema = described(
+  z.strictObject({
+    mount: described(z._default(nonEmpty(), 'approle'), 'auth/<mount>/login'),
+    role_id: z._default(roleIdSource, { env: 'VAULT_ROLE_ID' }),
+    secret_id: z._default(secretIdSource, { env: 'VAULT_SECRET_ID' }),
+    wrapped: wrappedField,
+    expected_creation_path: optionalKey(
+      nonEmpty(),
+      'exact creation_path the wrapping token must have, e.g. auth/approle/role/x/secret-id',
+    ),
+  }),
+  'AppRole login (the default auth method)',
+);
 
-/** Keys every written file has; their absence means "inherit from defaults". */
-const fileKeys = {
-  mode: modeField.optional(),
-  owner: uidField.optional(),
-  group: gidField.optional(),
-  allow_insecure_dir: z.boolean().optional().describe('accept a parent dir others can write'),
-  on_change: onChangeSchema.optional(),
-};
+const tokenSchema = described(
+  z.strictObject({
+    sink: optionalKey(
+      z.strictObject({
+        path: described(pathField, 'file the Vault token is written to'),
+        mode: z._default(modeField, '0400'),
+      }),
+      'write the token to a file (never wider than 0600)',
+    ),
+    revoke_on_exit: described(
+      z._default(z.boolean(), false),
+      'revoke the token when keyturn stops',
+    ),
+  }),
+  'what to do with the token keyturn obtains',
+);
 
-const secretSchema = z
-  .strictObject({
-    path: pathField.describe('Vault path, e.g. secret/app/db (KV v1 or v2) or database/creds/app'),
-    field: z.string().min(1).optional().describe('write only this field, raw'),
-    to: pathField.optional().describe('destination file (a directory for format: files)'),
-    format: z
-      .enum(['raw', 'json', 'yaml', 'env', 'docker-env', 'files'])
-      .optional()
-      .describe('raw (default with field) | json (default) | yaml | env | docker-env | files'),
-    version: z.int().min(1).optional().describe('KV v2: pin this version (default latest)'),
-    name: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, { error: 'expected a name of letters, digits, _ and -' })
-      .optional()
-      .describe('name templates use: {{secrets.<name>.<key>}}'),
-    env: z
-      .record(envNameField, z.string().min(1))
-      .optional()
-      .describe('exec mode: VARIABLE: field, put in the child environment'),
-    refresh: durationField('how often a static KV secret is re-read').optional(),
-    kv_version: kvVersionField.optional(),
-    ...fileKeys,
-  })
-  .describe('one secret to fetch');
+const defaultsSchema = described(
+  z.strictObject({
+    mode: z._default(modeField, '0400'),
+    owner: z.optional(uidField),
+    group: z.optional(gidField),
+    refresh: z._default(durationField('how often static KV secrets are re-read'), '5m'),
+    kv_version: z.optional(kvVersionField),
+    allow_insecure_dir: described(
+      z._default(z.boolean(), false),
+      'accept parent dirs others can write',
+    ),
+  }),
+  'values every secret, certificate and template inherits',
+);
 
-const certSchema = z
-  .strictObject({
-    mount: z.string().min(1).default('pki').describe('PKI mount'),
-    role: z.string().min(1).describe('PKI role: <mount>/issue/<role>'),
-    common_name: z.string().min(1),
-    alt_names: z.array(z.string().min(1)).default([]),
-    ip_sans: z.array(ipField).default([]),
-    ttl: durationField('requested certificate lifetime (default: the role TTL)').optional(),
-    key_type: z.enum(['ec', 'rsa', 'ed25519']).default('ec').describe('ec is P-256'),
-    cert: pathField.describe('certificate file'),
-    key: pathField.describe('private key file (never wider than 0600)'),
-    ca: pathField.optional().describe('issuing CA file'),
-    bundle: pathField.optional().describe('key + cert + chain in one file'),
-    renew_at: z
-      .number()
-      .gt(0, { error: 'expected a fraction of the lifetime between 0 and 1' })
-      .lt(1, { error: 'expected a fraction of the lifetime between 0 and 1' })
-      .default(0.66)
-      .describe('re-issue at this fraction of the lifetime'),
-    ...fileKeys,
-  })
-  .describe('one PKI certificate to issue and keep fresh');
-
-const templateSchema = z
-  .strictObject({
-    source: pathField.describe('Mustache template file'),
-    to: pathField.describe('destination file'),
-    ...fileKeys,
-  })
-  .describe('several secrets rendered into one file');
-
-export const configFileSchema = z
-  .strictObject({
+export const configFileSchema = described(
+  z.strictObject({
     vault: vaultSchema,
-    auth: z
-      .strictObject({ approle: approleSchema.prefault({}) })
-      .prefault({})
-      .describe('how keyturn logs in'),
-    token: tokenSchema.prefault({}),
-    defaults: defaultsSchema.prefault({}),
-    secrets: z.array(secretSchema).default([]),
-    certs: z.array(certSchema).default([]),
-    templates: z.array(templateSchema).default([]),
-  })
-  .describe('keyturn configuration (SPEC §3)');
+    auth: described(
+      z.prefault(z.strictObject({ approle: z.prefault(approleSchema, {}) }), {}),
+      'how keyturn logs in',
+    ),
+    token: z.prefault(tokenSchema, {}),
+    defaults: z.prefault(defaultsSchema, {}),
+    secrets: z._default(z.array(secretSchema), []),
+    certs: z._default(z.array(certSchema), []),
+    templates: z._default(z.array(templateSchema), []),
+  }),
+  'keyturn configuration (SPEC §3)',
+);
 
 /** The file as written (what editors complete). */
 export type ConfigFileInput = z.input<typeof configFileSchema>;

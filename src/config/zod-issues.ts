@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import type * as core from 'zod/v4/core';
+import en from 'zod/v4/locales/en.js';
 import type { ConfigPath } from './config-path.ts';
 
 /** A schema issue turned into what load-config reports: where, what, and whether to point at the key. */
@@ -25,11 +26,15 @@ export function describeType(value: unknown): string {
   return TYPE_NAMES[typeof value] ?? typeof value;
 }
 
+// zod/mini installs no locale (classic zod installs English on first use): without this,
+// every issue not worded below would read "Invalid input". Only English is bundled.
+const english = en().localeError;
+
 /**
  * Per-parse messages for zod's generic issues, in the config's own words. Schema fields with
- * their own `error` keep theirs; none of these quote the input.
+ * their own `error` keep theirs; none of these quote the input. The rest get zod's English.
  */
-export const configErrorMap: z.core.$ZodErrorMap = (issue) => {
+export const configErrorMap: core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return 'is required';
@@ -40,14 +45,14 @@ export const configErrorMap: z.core.$ZodErrorMap = (issue) => {
       return `expected one of ${issue.values.map(String).join(', ')}`;
     case 'too_small':
       if (issue.origin === 'string' && issue.minimum === 1) return 'must not be empty';
-      return undefined;
+      return english(issue);
     default:
-      return undefined;
+      return english(issue);
   }
 };
 
 /** Splits and words one zod issue; an issue naming several unknown keys becomes one per key. */
-export function locateIssue(issue: z.core.$ZodIssue): LocatedIssue[] {
+export function locateIssue(issue: core.$ZodIssue): LocatedIssue[] {
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => ({
       path: [...issue.path, key],
