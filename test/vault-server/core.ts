@@ -1,0 +1,96 @@
+import type { AppRoleBackend } from './approle-backend.ts';
+import type { Clock } from './backend.ts';
+import { LeaseStore } from './lease-store.ts';
+import { MountTable } from './mount-table.ts';
+import { PolicyStore } from './policy-store.ts';
+import { SealState } from './seal-state.ts';
+import type { TokenEntry } from './token-store.ts';
+import { TokenStore } from './token-store.ts';
+import type { VaultRequest } from './vault-request.ts';
+import type { CoreResponse } from './wire-response.ts';
+import { WrappingStore } from './wrapping-store.ts';
+
+/** Where sys/health reports this node: active, standby, performance standby or DR secondary. */
+export type StandbyMode = boolean | 'performance' | 'dr-secondary';
+
+export interface AuthMount {
+  path: string;
+  type: 'approle';
+  accessor: string;
+  uuid: string;
+  description: string;
+  backend: AppRoleBackend;
+}
+
+/** Every piece of server state; handlers receive it in their context. */
+export class Core {
+  readonly clock: Clock;
+  readonly tokens: TokenStore;
+  readonly leases: LeaseStore;
+  readonly policies = new PolicyStore();
+  readonly mounts: MountTable;
+  readonly authMounts = new Map<string, AuthMount>();
+  readonly seal = new SealState();
+  readonly wrapping: WrappingStore;
+  readonly clusterName = 'vault-cluster-keyturn';
+  readonly clusterId = crypto.randomUUID();
+  standby: StandbyMode = false;
+  /** Called when sys/init mints a new root token, so the server object can expose it. */
+  onInit: (rootToken: string, keysHex: string[]) => void = () => {};
+
+  constructor(clock: Clock) {
+    this.clock = clock;
+    this.tokens = new TokenStore(clock);
+    this.leases = new LeaseStore(clock);
+    this.mounts = new MountTable(clock);
+    this.wrapping = new WrappingStore(this.tokens);
+    this.tokens.onRevoke = (entry) => {
+      this.leases.revokeByToken(entry.id);
+      this.wrapping.forget(entry.id);
+    };
+  }
+
+  /** The root token of `vault server -dev`/`vault operator init`. */
+  createRootToken(): TokenEntry {
+    return this.tokens.create({
+      policies: ['root'],
+      path: 'auth/token/root',
+      displayName: 'root',
+      renewable: false,
+    });
+  }
+
+  /** Expires tokens and leases whose time has passed (Vault's expiration manager). */
+  sweep(): void {
+    this.tokens.sweep();
+    this.leases.sweep();
+  }
+}
+
+/** What a route handler gets. */
+export interface HandlerContext {
+  core: Core;
+  req: VaultRequest;
+  /** The calling token; null on unauthenticated routes. */
+  token: TokenEntry | null;
+  requestId: string;
+}
+
+export type Handler = (
+  ctx: HandlerContext,
+  match: RegExpExecArray,
+) => CoreResponse | Promise<CoreResponse>;
+
+export type RouteOp = 'read' | 'list' | 'update' | 'delete';
+
+/** One API path: its pattern, mount type, auth needs and handlers by operation. */
+export interface RouteSpec {
+  pattern: RegExp;
+  mountType: string;
+  unauthenticated?: boolean;
+  /** Vault's "root paths": the token's policy also needs `sudo` here. */
+  sudo?: boolean;
+  /** Existence check: POST/PUT is `create` when this says false, else `update`. */
+  exists?: (ctx: HandlerContext, match: RegExpExecArray) => boolean;
+  ops: Partial<Record<RouteOp, Handler>>;
+}

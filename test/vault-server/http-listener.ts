@@ -1,0 +1,63 @@
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { ListMethodSocket } from './list-method-socket.ts';
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * The listening socket, separate from server state so tests can stop it (connection refused,
+ * every open socket destroyed) and start it again on the same port. Connections go through
+ * ListMethodSocket into an HTTP server that never listens itself.
+ */
+export class HttpListener {
+  readonly #server: NetServer;
+  readonly #sockets = new Set<Socket>();
+  port = 0;
+
+  constructor(handler: RequestHandler, tls?: { cert: string; key: string }) {
+    const http = createHttpServer(handler);
+    const accept = (socket: Socket) => http.emit('connection', new ListMethodSocket(socket));
+    this.#server = tls
+      ? createTlsServer({ cert: tls.cert, key: tls.key }, accept)
+      : createNetServer(accept);
+    // Track raw TCP sockets (before TLS) so stop() also kills half-done handshakes.
+    this.#server.on('connection', (socket: Socket) => {
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#sockets.delete(socket));
+    });
+    if (tls) this.#server.on('tlsClientError', () => {});
+  }
+
+  get listening(): boolean {
+    return this.#server.listening;
+  }
+
+  /** Listens on 127.0.0.1 (port 0 = any free port the first time; later the same port). */
+  start(port = this.port): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error) => reject(error);
+      this.#server.once('error', onError);
+      this.#server.listen(port, '127.0.0.1', () => {
+        this.#server.off('error', onError);
+        const address = this.#server.address();
+        this.port = typeof address === 'object' && address ? address.port : port;
+        resolve(this.port);
+      });
+    });
+  }
+
+  /** Stops listening and destroys every open connection, so clients see refusals and resets. */
+  stop(): Promise<void> {
+    if (!this.#server.listening) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#server.close(() => resolve());
+      for (const socket of this.#sockets) socket.destroy();
+      this.#sockets.clear();
+    });
+  }
+}

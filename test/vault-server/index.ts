@@ -1,0 +1,27 @@
+/**
+ * keyturn's Vault-compatible test server (no Vault binary runs in CI). It follows
+ * /work/shared/vault/WIRE.md; where this server simplifies, it says so here:
+ * - Namespaces: `X-Vault-Namespace: ns1` prefixes the path (`ns1/secret/...`), so a test mounts
+ *   `ns1/secret` via sys/mounts to serve it; sys/ and auth/token/ stay global.
+ * - Standby (setStandby): only sys/health changes; routed requests are served as a real
+ *   standby forwards them. Use stop()/start() or failNext() for outages.
+ * - LIST: Node's HTTP parser does not know the method, so connections pass through
+ *   ListMethodSocket, which rewrites it to LOCK before parsing (see list-method-socket.ts).
+ * - sys/mounts-all/:path is served but unconfirmed in real Vault.
+ */
+
+export {
+  type AppRoleHandle,
+  type AppRoleSetup,
+  createSecretId,
+  login,
+  setupAppRole,
+} from './approle-fixture.ts';
+export type { Clock } from './backend.ts';
+export { ManualClock, systemClock } from './clock.ts';
+export type { StandbyMode } from './core.ts';
+export type { FailNextOptions } from './faults.ts';
+export type { LoggedRequest, WaitForOptions } from './request-log.ts';
+export { startVaultServer, type VaultServerOptions } from './start-vault-server.ts';
+export type { ClientResponse, RequestOptions } from './test-client.ts';
+export { type RestartOptions, VaultServer } from './vault-server.ts';
