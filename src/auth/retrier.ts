@@ -1,0 +1,56 @@
+import { VaultUnavailableError } from '../errors/keyturn-error.ts';
+import type { Logger } from '../log/output.ts';
+import { VaultTransportError } from '../vault/errors.ts';
+import { isTransient, retry } from '../vault/retry.ts';
+
+/**
+ * How a Vault call may be retried. `idempotent` calls (lookups, reads) retry every transient
+ * failure until `give_up_after`; `once` calls (unwrap, login with a one-time secret ID) retry
+ * only a connection that never reached Vault — a timeout after sending could otherwise turn a
+ * success we never saw into a false "interception" and an orphaned token (SPEC §4).
+ */
+export interface Retrier {
+  idempotent<T>(what: string, call: () => Promise<T>): Promise<T>;
+  once<T>(what: string, call: () => Promise<T>): Promise<T>;
+}
+
+export interface RetrySettings {
+  initialMs: number;
+  maxMs: number;
+  giveUpAfterMs: number;
+}
+
+export function createRetrier(settings: RetrySettings, log: Logger, signal?: AbortSignal): Retrier {
+  const run = <T>(what: string, call: () => Promise<T>, isRetryable: (error: unknown) => boolean) =>
+    retry(() => call(), {
+      ...settings,
+      signal,
+      isRetryable,
+      onRetry: (error, delayMs, attempt) =>
+        log.warn(
+          { call: what, attempt, retryInMs: Math.round(delayMs), error: String(error) },
+          `${what} failed; retrying`,
+        ),
+    });
+  return {
+    idempotent: (what, call) => run(what, call, isTransient),
+    once: async (what, call) => {
+      try {
+        return await run(
+          what,
+          call,
+          (e) => isTransient(e) && e instanceof VaultTransportError && !e.mayHaveReachedVault,
+        );
+      } catch (error) {
+        if (error instanceof VaultTransportError && error.mayHaveReachedVault) {
+          throw new VaultUnavailableError(
+            `${what}: ${error.message}. Not retried: the request may have reached Vault, and ` +
+              'this call succeeds only once (a one-time secret ID or wrapping token may now be spent)',
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+    },
+  };
+}

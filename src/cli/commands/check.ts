@@ -1,0 +1,51 @@
+import { appRoleLogin } from '../../auth/approle-login.ts';
+import { createRetrier } from '../../auth/retrier.ts';
+import { checkTargets } from '../../check/capability-paths.ts';
+import { formatCheckTable, runCheck } from '../../check/run-check.ts';
+import { KvMounts } from '../../sources/kv-mounts.ts';
+import { loadRunConfig } from '../config-source.ts';
+import type { CommandRun } from '../context.ts';
+import { parseJsonInput } from '../input-json.ts';
+import { openVault } from '../open-vault.ts';
+
+/**
+ * `keyturn check`: may this token read everything the config names? Uses VAULT_TOKEN when
+ * set (a CI job), else the AppRole login — whose token it revokes afterwards: a dry run
+ * leaves nothing behind. Exit 0 when every path is readable (and every static KV path
+ * exists), 1 otherwise.
+ */
+export async function run({ ctx, out, globals }: CommandRun): Promise<number> {
+  const input = globals.inputJson ? parseJsonInput(await ctx.readStdin(), out.redactor) : {};
+  const loaded = await loadRunConfig(globals, ctx);
+  const { client, config, env } = openVault(loaded, ctx, out, input);
+  const retrier = createRetrier(config.vault.retry, out.log, ctx.signal);
+  let token = env.token;
+  let revoke = false;
+  try {
+    if (token) {
+      out.log.info('checking with VAULT_TOKEN');
+    } else {
+      const login = await appRoleLogin(config.auth.approle, {
+        client,
+        retrier,
+        log: out.log,
+        redactor: out.redactor,
+        env: ctx.env,
+        now: Date.now,
+      });
+      token = login.token;
+      revoke = true;
+    }
+    const current = token;
+    const mounts = new KvMounts(client, retrier, () => current, out.log);
+    const targets = await checkTargets(config, mounts);
+    const rows = await runCheck(targets, { client, retrier, mounts, token: current, out });
+    out.print(formatCheckTable(rows));
+    return rows.every((r) => r.allowed && r.exists !== false) ? 0 : 1;
+  } finally {
+    if (revoke && token) {
+      await client.request('POST', 'auth/token/revoke-self', { token }).catch(() => undefined);
+    }
+    client.close();
+  }
+}

@@ -1,0 +1,44 @@
+import type { Config } from '../config/config-types.ts';
+import { readEnvironment } from '../config/environment.ts';
+import { resolveVaultSettings } from '../config/resolve-vault-settings.ts';
+import type { Output } from '../log/output.ts';
+import { createVaultClient, type VaultClient } from '../vault/client.ts';
+import type { CliContext } from './context.ts';
+import type { JsonInput } from './input-json.ts';
+
+/**
+ * Validates the environment (SPEC §2), merges it under the config file, and opens the one
+ * Vault client a command uses. `--input-json` answers replace the configured sources.
+ */
+export function openVault(config: Config, ctx: CliContext, out: Output, input: JsonInput = {}) {
+  const env = readEnvironment(ctx.env);
+  out.redactor.add(env.token);
+  out.redactor.add(env.secretId);
+  out.redactor.add(env.roleId);
+  const settings = resolveVaultSettings(config, env);
+  if (settings.tls.skipVerify) {
+    out.log.warn(
+      'TLS verification is OFF (VAULT_SKIP_VERIFY / tls.skip_verify): anyone on the path can read the secrets',
+    );
+  }
+  const approle = config.auth.approle;
+  const withInput: Config = {
+    ...config,
+    auth: {
+      approle: {
+        ...approle,
+        roleId: input.roleId ? { kind: 'literal', value: input.roleId } : approle.roleId,
+        secretId: input.secretId ? { kind: 'literal', value: input.secretId } : approle.secretId,
+      },
+    },
+    vault: { ...config.vault, retry: settings.retry, timeoutMs: settings.timeoutMs },
+  };
+  const client: VaultClient = createVaultClient({
+    address: settings.address,
+    namespace: settings.namespace,
+    tls: settings.tls,
+    timeoutMs: settings.timeoutMs,
+    redactor: out.redactor,
+  });
+  return { client, config: withInput, env };
+}

@@ -1,0 +1,33 @@
+import { resolve } from 'node:path';
+import type { Config, FileOptions } from '../config/config-types.ts';
+import type { PlannedFile } from '../files/write-set.ts';
+
+/**
+ * Every path a run will write, known before anything is fetched, as a trial set for
+ * `validateFileSet` (content comes later). A `files` directory's entries are named by the
+ * secret, so only the directory itself is known here.
+ */
+export function destinations(config: Config, cwd: string): PlannedFile[] {
+  const checks: PlannedFile[] = [];
+  const add = (
+    path: string | undefined,
+    o: Pick<FileOptions, 'mode' | 'owner' | 'group' | 'allowInsecureDir'>,
+  ) => {
+    if (!path) return;
+    checks.push({
+      path: resolve(cwd, path),
+      content: '',
+      mode: o.mode,
+      uid: o.owner,
+      gid: o.group,
+      allowInsecureDir: o.allowInsecureDir,
+    });
+  };
+  for (const secret of config.secrets) if (secret.format !== 'files') add(secret.to, secret);
+  for (const cert of config.certs)
+    for (const path of [cert.cert, cert.key, cert.ca, cert.bundle]) add(path, cert);
+  for (const template of config.templates) add(template.to, template);
+  if (config.token.sink)
+    add(config.token.sink.path, { ...config.token.sink, allowInsecureDir: false });
+  return checks;
+}

@@ -1,0 +1,97 @@
+import type { Retrier } from '../auth/retrier.ts';
+import { AuthError, VaultDataError } from '../errors/keyturn-error.ts';
+import type { VaultClient } from '../vault/client.ts';
+import { VaultResponseError } from '../vault/errors.ts';
+import type { KvMounts } from './kv-mounts.ts';
+
+/** A lease keyturn holds on behalf of a secret (dynamic credentials, leased certificates). */
+export interface Lease {
+  id: string;
+  durationMs: number;
+  renewable: boolean;
+}
+
+export interface SecretData {
+  data: Record<string, unknown>;
+  lease?: Lease;
+  /** KV v2 version read, for logs. */
+  version?: number;
+}
+
+export interface ReadRequest {
+  path: string;
+  /** KV v2 only: pin a version. */
+  version?: number;
+  kvVersion?: 1 | 2;
+}
+
+/** Reads one secret: KV v1, KV v2 (via `<mount>/data/`), or any readable path (dynamic). */
+export async function readSecret(
+  request: ReadRequest,
+  deps: { client: VaultClient; retrier: Retrier; mounts: KvMounts; token: string },
+): Promise<SecretData> {
+  const mount = await deps.mounts.resolve(request.path, request.kvVersion);
+  const isV2 = mount.kv === 2;
+  const wirePath = isV2
+    ? `${mount.mount}data/${request.path.slice(mount.mount.length)}`
+    : request.path;
+  const query =
+    isV2 && request.version !== undefined ? { version: String(request.version) } : undefined;
+  // A dynamic path mints credentials on every read, so a retry could leak an orphan lease;
+  // it is still retried: the orphan is revoked with the token, and Vault Agent does the same.
+  const response = await deps.retrier
+    .idempotent(`read ${request.path}`, () =>
+      deps.client.request<Record<string, unknown>>('GET', wirePath, { token: deps.token, query }),
+    )
+    .catch((error: unknown) => explainReadFailure(error, request));
+  if (!response?.data) throw new VaultDataError(`${request.path}: Vault returned no data`);
+  if (!isV2) {
+    const lease = response.leaseId
+      ? {
+          id: response.leaseId,
+          durationMs: response.leaseDurationSeconds * 1000,
+          renewable: response.renewable,
+        }
+      : undefined;
+    return { data: response.data, lease };
+  }
+  const inner = response.data as {
+    data?: Record<string, unknown> | null;
+    metadata?: { version?: number };
+  };
+  if (!inner.data) throw new VaultDataError(`${request.path}: no data in the KV v2 answer`);
+  return { data: inner.data, version: inner.metadata?.version };
+}
+
+function explainReadFailure(error: unknown, request: ReadRequest): never {
+  if (!(error instanceof VaultResponseError)) throw error;
+  const at =
+    request.version === undefined ? request.path : `${request.path} version ${request.version}`;
+  if (error.status === 403) {
+    throw new AuthError(
+      `permission denied reading ${request.path}: the token's policies do not allow it`,
+      {
+        cause: error,
+        details: { path: request.path },
+      },
+    );
+  }
+  if (error.status === 404) {
+    const metadata = (error.body as { data?: { metadata?: KvMetadata } } | undefined)?.data
+      ?.metadata;
+    if (metadata?.destroyed) throw new VaultDataError(`${at} was destroyed`, { cause: error });
+    if (metadata?.deletion_time) {
+      throw new VaultDataError(`${at} was deleted at ${metadata.deletion_time}`, { cause: error });
+    }
+    throw new VaultDataError(`no secret at ${at}`, {
+      cause: error,
+      details: { path: request.path },
+    });
+  }
+  throw error;
+}
+
+interface KvMetadata {
+  destroyed?: boolean;
+  deletion_time?: string;
+}
