@@ -1,6 +1,37 @@
 // Bundles src/main.ts into the single-file CLI dist/keyturn.mjs.
 import { chmod, readFile } from 'node:fs/promises';
-import { build } from 'esbuild';
+import { builtinModules } from 'node:module';
+import { build, type Plugin } from 'esbuild';
+
+/*
+ * Node's own modules are loaded through require, when the code that uses them first runs.
+ * esbuild hoists every external ESM import to the top of the bundle, so without this a
+ * `prestart` would load child_process, worker_threads and crypto at start whether or not it
+ * uses them, and an ESM import of node:http evaluates all its lazy exports (undici, ~40 ms).
+ */
+const builtins = new RegExp(
+  `^(node:)?(${builtinModules.map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`,
+);
+const lazyBuiltins: Plugin = {
+  name: 'lazy-node-builtins',
+  setup(b) {
+    b.onResolve({ filter: builtins }, (args) => {
+      if (args.namespace !== 'file') return { path: args.path, external: true };
+      // commander requires child_process at load for executable subcommands, which keyturn
+      // never uses: hand it a proxy that loads the module only if it is ever touched (~10 ms).
+      const proxy = args.path.endsWith('child_process') && args.importer.includes('/commander/');
+      return { path: args.path, namespace: proxy ? 'proxy-builtin' : 'lazy-builtin' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'proxy-builtin' }, (args) => ({
+      contents: `let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require(${JSON.stringify(args.path)}))[key] });`,
+      loader: 'js',
+    }));
+  },
+};
 
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -11,10 +42,12 @@ const result = await build({
   platform: 'node',
   format: 'esm',
   target: 'node22.12',
-  minifySyntax: true,
-  minifyWhitespace: true,
+  minify: true,
+  // Error classes name themselves after their constructor (`new.target.name`).
+  keepNames: true,
   legalComments: 'none',
   metafile: true,
+  plugins: [lazyBuiltins],
   define: { KEYTURN_VERSION: JSON.stringify(pkg.version) },
   // Bundled CommonJS dependencies (pino) call require(): give the ESM bundle one.
   banner: {

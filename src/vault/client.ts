@@ -1,9 +1,8 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { UsageError, VaultDataError } from '../errors/keyturn-error.ts';
 import type { Redactor } from '../log/redactor.ts';
 import { VaultResponseError } from './errors.ts';
 import { type ExchangeResult, exchange } from './http-exchange.ts';
+import { nodeHttp, nodeHttps } from './node-http.ts';
 import { parseVaultResponse } from './parse-response.ts';
 import { registerSecrets } from './register-secrets.ts';
 import { parseRetryAfterMs } from './retry-after.ts';
@@ -92,8 +91,8 @@ export function createVaultClient(options: VaultClientOptions): VaultClient {
   // Keep-alive: keyturn makes a burst of calls at start (lookup, unwrap, login, reads):
   // one TCP and TLS handshake for all of them instead of one each.
   const agent = tls
-    ? new HttpsAgent({ keepAlive: true, maxSockets, ...tls })
-    : new HttpAgent({ keepAlive: true, maxSockets });
+    ? new (nodeHttps().Agent)({ keepAlive: true, maxSockets, ...tls })
+    : new (nodeHttp().Agent)({ keepAlive: true, maxSockets });
   const settings = {
     base,
     userAgent: options.userAgent ?? 'keyturn',

@@ -1,10 +1,9 @@
 import type { Agent, ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { UsageError } from '../errors/keyturn-error.ts';
 import { VaultTransportError } from './errors.ts';
+import { nodeHttp, nodeHttps } from './node-http.ts';
 import { classifyTransportCode, type TransportFailure } from './transport-failure.ts';
 import type { VaultMethod } from './types.ts';
 
@@ -45,7 +44,7 @@ function watchConnection(socket: Socket, onEstablished: () => void): void {
 
 function openRequest(ex: Exchange): ClientRequest {
   try {
-    return (ex.url.protocol === 'https:' ? httpsRequest : httpRequest)(ex.url, {
+    return (ex.url.protocol === 'https:' ? nodeHttps() : nodeHttp()).request(ex.url, {
       method: ex.wireMethod,
       headers: ex.headers,
       agent: ex.agent,
