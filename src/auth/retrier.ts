@@ -1,6 +1,6 @@
 import { VaultUnavailableError } from '../errors/keyturn-error.ts';
 import type { Logger } from '../log/output.ts';
-import { VaultTransportError } from '../vault/errors.ts';
+import { VaultResponseError, VaultTransportError } from '../vault/errors.ts';
 import { isTransient, retry } from '../vault/retry.ts';
 
 /**
@@ -18,6 +18,30 @@ export interface RetrySettings {
   initialMs: number;
   maxMs: number;
   giveUpAfterMs: number;
+}
+
+const spent =
+  'this call succeeds only once (a one-time secret ID or wrapping token may now be spent)';
+
+/**
+ * A once-call failure that a retry might have cured, told as such: the operator must know
+ * it was not retried on purpose, and that the credential may be gone (SPEC §4).
+ */
+function notRetried(what: string, error: unknown): unknown {
+  if (error instanceof VaultTransportError && error.mayHaveReachedVault) {
+    return new VaultUnavailableError(
+      `${what}: ${error.message}. Not retried: the request may have reached Vault, and ${spent}`,
+      { cause: error },
+    );
+  }
+  // A 5xx/429 came from Vault itself: the request arrived, whatever happened to it.
+  if (error instanceof VaultResponseError && isTransient(error)) {
+    return new VaultUnavailableError(
+      `${what}: ${error.message}. Not retried: the request reached Vault, and ${spent}`,
+      { cause: error, details: { status: error.status } },
+    );
+  }
+  return error;
 }
 
 export function createRetrier(settings: RetrySettings, log: Logger, signal?: AbortSignal): Retrier {
@@ -42,14 +66,7 @@ export function createRetrier(settings: RetrySettings, log: Logger, signal?: Abo
           (e) => isTransient(e) && e instanceof VaultTransportError && !e.mayHaveReachedVault,
         );
       } catch (error) {
-        if (error instanceof VaultTransportError && error.mayHaveReachedVault) {
-          throw new VaultUnavailableError(
-            `${what}: ${error.message}. Not retried: the request may have reached Vault, and ` +
-              'this call succeeds only once (a one-time secret ID or wrapping token may now be spent)',
-            { cause: error },
-          );
-        }
-        throw error;
+        throw notRetried(what, error);
       }
     },
   };

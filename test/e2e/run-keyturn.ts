@@ -20,6 +20,8 @@ export interface RunOptions {
   timeoutMs?: number;
   uid?: number;
   gid?: number;
+  /** Called with each chunk of stderr as it arrives (to react to a log line mid-run). */
+  onStderr?: (chunk: string) => void;
 }
 
 /** Spawns `keyturn ARGS` with only the given environment (plus PATH and HOME). */
@@ -47,6 +49,7 @@ export function runKeyturn(args: string[], options: RunOptions = {}): Promise<Ru
     });
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
+      options.onStderr?.(String(chunk));
     });
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
