@@ -3,6 +3,7 @@ import type { Retrier } from '../auth/retrier.ts';
 import type { Logger } from '../log/output.ts';
 import type { Redactor } from '../log/redactor.ts';
 import type { VaultClient } from '../vault/client.ts';
+import { VaultResponseError } from '../vault/errors.ts';
 import { type CertRequest, type IssuedCert, issueCert } from './issue-cert.ts';
 import type { KvMounts } from './kv-mounts.ts';
 import { type Lease, type ReadRequest, readSecret, type SecretData } from './read-secret.ts';
@@ -80,6 +81,15 @@ export async function revokeLeases(
         });
         deps.log.info({ lease: lease.id }, 'revoked a lease of the failed run');
       } catch (error) {
+        // Vault's default policy lacks sys/leases/revoke, so a 403 is the usual answer and no
+        // cause for alarm: the caller revokes the token, which revokes its leases with it.
+        if (error instanceof VaultResponseError && error.status === 403) {
+          deps.log.info(
+            { lease: lease.id },
+            'the policy does not allow sys/leases/revoke: the lease ends with the token',
+          );
+          return;
+        }
         deps.log.warn({ lease: lease.id, error: String(error) }, 'could not revoke a lease');
       }
     }),

@@ -76,8 +76,9 @@ export async function issueCert(
   }
   if (data.private_key_type && data.private_key_type !== request.keyType) {
     throw new VaultDataError(
-      `${where} issued a ${data.private_key_type} key but key_type ${request.keyType} is configured; ` +
-        "set key_type to match the role's key_type",
+      `${where} issued a key of type ${data.private_key_type}, but key_type ${request.keyType} ` +
+        "is configured; set key_type to match the role's key_type (Vault's issue endpoint " +
+        'takes the key type from the role)',
     );
   }
   const cert = parseCertificate(data.certificate, where);

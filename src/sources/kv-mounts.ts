@@ -41,25 +41,34 @@ export class KvMounts {
   async resolve(path: string, fallback?: 1 | 2): Promise<MountInfo> {
     const known = this.#lookup(path);
     if (known) return known;
-    // One detection per first segment at a time: concurrent secrets on one mount share it.
     const first = `${path.split('/')[0]}/`;
-    let pending = this.#pending.get(first);
-    if (!pending) {
-      pending = this.#detect(path).finally(() => this.#pending.delete(first));
-      this.#pending.set(first, pending);
+    let detected = await this.#shared(first, path);
+    if (detected && !path.startsWith(detected.mount)) {
+      // Another secret's detection found a deeper mount (`team/a/` for `team/b/x`): ask again.
+      detected = this.#lookup(path) ?? (await this.#detect(path));
     }
-    const detected = (await pending) ?? this.#lookup(path);
     if (detected && path.startsWith(detected.mount)) return detected;
     if (detected === undefined && fallback === undefined) {
       throw new AuthError(
         `cannot detect the KV version of ${path}: Vault refused sys/internal/ui/mounts/${path} ` +
-          '(the policy does not grant it). Set `kv_version: 1` or `2` on this secret or in `defaults`',
+          '(the policy grants nothing it can match under that mount, or no mount exists there). ' +
+          'Set `kv_version: 1` or `2` on this secret or in `defaults`',
         { details: { path } },
       );
     }
     const info: MountInfo = { mount: first, kv: fallback ?? null };
     this.#remember(info);
     return this.#lookup(path) ?? info;
+  }
+
+  /** One detection per first segment at a time: concurrent secrets on one mount share it. */
+  #shared(first: string, path: string): Promise<MountInfo | undefined> {
+    let pending = this.#pending.get(first);
+    if (!pending) {
+      pending = this.#detect(path).finally(() => this.#pending.delete(first));
+      this.#pending.set(first, pending);
+    }
+    return pending;
   }
 
   #lookup(path: string): MountInfo | undefined {

@@ -32,6 +32,14 @@ export async function readSecret(
 ): Promise<SecretData> {
   const mount = await deps.mounts.resolve(request.path, request.kvVersion);
   const isV2 = mount.kv === 2;
+  if (request.version !== undefined && !isV2) {
+    // Reading anyway would hand over the unversioned secret as if it were the pinned version.
+    throw new VaultDataError(
+      `${request.path}: version ${request.version} is pinned, but ${mount.mount} is ` +
+        `${mount.kv === 1 ? 'a KV v1 mount' : 'not a KV mount'} (only KV v2 keeps versions)`,
+      { details: { path: request.path, mount: mount.mount } },
+    );
+  }
   const wirePath = isV2
     ? `${mount.mount}data/${request.path.slice(mount.mount.length)}`
     : request.path;
@@ -76,22 +84,38 @@ function explainReadFailure(error: unknown, request: ReadRequest): never {
       },
     );
   }
-  if (error.status === 404) {
-    const metadata = (error.body as { data?: { metadata?: KvMetadata } } | undefined)?.data
-      ?.metadata;
-    if (metadata?.destroyed) throw new VaultDataError(`${at} was destroyed`, { cause: error });
-    if (metadata?.deletion_time) {
-      throw new VaultDataError(`${at} was deleted at ${metadata.deletion_time}`, { cause: error });
-    }
-    throw new VaultDataError(`no secret at ${at}`, {
-      cause: error,
-      details: { path: request.path },
-    });
-  }
+  if (error.status === 404) throw notFound(error, request, at);
   throw error;
 }
 
+/** KV v2 answers 404 with the version's metadata when it was deleted or destroyed: say which. */
+function notFound(error: VaultResponseError, request: ReadRequest, at: string): VaultDataError {
+  const metadata = (error.body as { data?: { metadata?: KvMetadata } } | undefined)?.data?.metadata;
+  const details = { path: request.path, version: metadata?.version ?? request.version };
+  const which =
+    request.version === undefined && metadata?.version !== undefined
+      ? `${request.path} (latest version, ${metadata.version})`
+      : at;
+  if (metadata?.destroyed) {
+    return new VaultDataError(`${which} was destroyed; pin another version`, {
+      cause: error,
+      details,
+    });
+  }
+  if (metadata?.deletion_time) {
+    return new VaultDataError(
+      `${which} was deleted at ${metadata.deletion_time}; undelete it or pin another version`,
+      { cause: error, details },
+    );
+  }
+  return new VaultDataError(`no secret at ${at}`, {
+    cause: error,
+    details: { path: request.path },
+  });
+}
+
 interface KvMetadata {
+  version?: number;
   destroyed?: boolean;
   deletion_time?: string;
 }

@@ -25,6 +25,9 @@ export class VaultServer {
   readonly #tls: TlsMaterial | undefined;
   readonly #sweeper: NodeJS.Timeout;
   rootToken = '';
+  #inFlight = 0;
+  /** The most requests this server was serving at once (a client's concurrency bound). */
+  maxInFlight = 0;
   /** Unseal keys (hex) of the current seal. */
   unsealKeys: string[] = [];
 
@@ -33,7 +36,7 @@ export class VaultServer {
     this.clock = core.clock;
     this.#tls = tls;
     this.#listener = new HttpListener(
-      (req, res) => void this.#serve(req, res),
+      (req, res) => void this.#track(req, res),
       tls ? { cert: tls.serverCertPem, key: tls.serverKeyPem } : undefined,
     );
     core.onInit = (rootToken, keys) => {
@@ -65,6 +68,21 @@ export class VaultServer {
 
   get requests(): LoggedRequest[] {
     return this.log.entries;
+  }
+
+  /** TCP connections accepted since the server started (keep-alive makes this small). */
+  get connectionsAccepted(): number {
+    return this.#listener.accepted;
+  }
+
+  async #track(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.#inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.#inFlight);
+    try {
+      await this.#serve(req, res);
+    } finally {
+      this.#inFlight -= 1;
+    }
   }
 
   async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
