@@ -44,10 +44,22 @@ function notRetried(what: string, error: unknown): unknown {
   return error;
 }
 
-export function createRetrier(settings: RetrySettings, log: Logger, signal?: AbortSignal): Retrier {
+/**
+ * `give_up_after` bounds the whole start-up (SPEC §6), not each call: every call made
+ * through one retrier shares one deadline, so a Vault that flaps cannot stretch start-up
+ * to a multiple of the setting. Each call still gets its first attempt.
+ */
+export function createRetrier(
+  settings: RetrySettings,
+  log: Logger,
+  signal?: AbortSignal,
+  now: () => number = Date.now,
+): Retrier {
+  const deadline = now() + settings.giveUpAfterMs;
   const run = <T>(what: string, call: () => Promise<T>, isRetryable: (error: unknown) => boolean) =>
     retry(() => call(), {
       ...settings,
+      giveUpAfterMs: Math.max(0, deadline - now()),
       signal,
       isRetryable,
       onRetry: (error, delayMs, attempt) =>
