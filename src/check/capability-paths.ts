@@ -1,5 +1,7 @@
 import type { Config } from '../config/config-types.ts';
-import type { KvMounts } from '../sources/kv-mounts.ts';
+import { AuthError } from '../errors/keyturn-error.ts';
+import type { Logger } from '../log/output.ts';
+import type { KvMounts, MountInfo } from '../sources/kv-mounts.ts';
 
 /** One row of `keyturn check`: what is asked of Vault for one configured path. */
 export interface CheckTarget {
@@ -11,12 +13,27 @@ export interface CheckTarget {
   needs: 'read' | 'update';
   /** Static KV can be read without side effects to see that it exists; creds and PKI cannot. */
   probe?: { kv: 1 | 2; version?: number };
+  /** The KV version could not be learnt (nor was it configured): prestart would fail here. */
+  undetected?: boolean;
 }
 
-export async function checkTargets(config: Config, mounts: KvMounts): Promise<CheckTarget[]> {
+/** What `check` asks about each configured secret and certificate. */
+export async function checkTargets(
+  config: Config,
+  mounts: KvMounts,
+  log: Logger,
+): Promise<CheckTarget[]> {
   const secrets = await Promise.all(
     config.secrets.map(async (secret): Promise<CheckTarget> => {
-      const mount = await mounts.resolve(secret.path, secret.kvVersion);
+      let mount: MountInfo;
+      try {
+        mount = await mounts.resolve(secret.path, secret.kvVersion);
+      } catch (error) {
+        // A dry run reports every path; one that prestart could not even place is a "no".
+        if (!(error instanceof AuthError)) throw error;
+        log.warn({ path: secret.path }, error.message);
+        return { path: secret.path, aclPath: secret.path, needs: 'read', undetected: true };
+      }
       const rest = secret.path.slice(mount.mount.length);
       return {
         path: secret.path,

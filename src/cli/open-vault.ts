@@ -39,6 +39,8 @@ export function openVault(config: Config, ctx: CliContext, out: Output, input: J
     tls: settings.tls,
     timeoutMs: settings.timeoutMs,
     redactor: out.redactor,
+    // Debug lines trace every call by method, path and status (never a body or header).
+    logger: out.log,
   });
   return { client, config: withInput, env };
 }

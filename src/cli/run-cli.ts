@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, UsageError } from '../errors/keyturn-error.ts';
 import { createOutput, type LogFormat, type Output } from '../log/output.ts';
@@ -17,7 +18,12 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   let out: Output = await createOutput({ level: 'info', format: defaultFormat }, redactor);
   let exitCode = 0;
 
-  const program = buildProgram((text) => out.print(text));
+  // Help and --version are output (stdout); commander's usage errors are diagnostics (stderr),
+  // so `keyturn ... > file` never captures an error and a caller sees it on the error stream.
+  const program = buildProgram(
+    (text) => out.print(text),
+    (text) => writeSync(2, redactor.redact(text)),
+  );
   program.hook('preAction', async (_program, action) => {
     const globals = action.optsWithGlobals<GlobalOptions>();
     out = await createOutput(
@@ -52,7 +58,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   }
 }
 
-function buildProgram(print: (text: string) => void): Command {
+function buildProgram(print: (text: string) => void, printError: (text: string) => void): Command {
   const program = new Command('keyturn')
     .description('Get secrets out of HashiCorp Vault into a container, and keep them fresh.')
     .version(version, '--version')
@@ -72,7 +78,7 @@ function buildProgram(print: (text: string) => void): Command {
     .option('--input-json', 'read secretId / roleId / passphrase as JSON from stdin')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: print, writeErr: print, outputError: (text) => print(text) });
+    .configureOutput({ writeOut: print, writeErr: printError, outputError: printError });
   return program;
 }
 
@@ -84,7 +90,7 @@ function attachActions(
   setExit: (code: number) => void,
 ): void {
   for (const spec of specs) {
-    const command = parent.command(spec.name).description(spec.summary);
+    const command = parent.command(spec.name, { hidden: spec.hidden }).description(spec.summary);
     command.exitOverride().configureOutput(parent.configureOutput());
     spec.configure?.(command);
     if (spec.subcommands) {
@@ -94,7 +100,9 @@ function attachActions(
     command.action(async (...params: unknown[]) => {
       const cmd = params.at(-1) as Command;
       if (!spec.load) {
-        throw new UsageError(`${cmd.name()}: not implemented yet`);
+        // `operator init`, not a bare `init`: the whole command as the user typed it.
+        const name = parent.parent ? `${parent.name()} ${spec.name}` : spec.name;
+        throw new UsageError(`${name}: not implemented yet`);
       }
       const module = await spec.load();
       const code = await module.run({

@@ -1,10 +1,19 @@
-import { type Document, isScalar, LineCounter, parseDocument, type YAMLError } from 'yaml';
+import {
+  type Document,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type YAMLError,
+} from 'yaml';
 import { Redactor } from '../log/redactor.ts';
 import { ConfigError, type ConfigProblem } from './config-error.ts';
 import { type ConfigPath, formatConfigPath } from './config-path.ts';
 import { checkConfigRules } from './config-rules.ts';
 import type { Config } from './config-types.ts';
 import { normalizeConfig } from './normalize-config.ts';
+import { overlaps, pruneInvalid } from './prune-invalid.ts';
 import { configFileSchema } from './schema.ts';
 import { findNode, keyAt, locatePath, toPosition } from './yaml-locations.ts';
 import { configErrorMap, type LocatedIssue, locateIssue } from './zod-issues.ts';
@@ -41,8 +50,9 @@ export function loadConfig(text: string, fileName: string): Config {
   }
   const result = configFileSchema.safeParse(data, { error: configErrorMap });
   if (!result.success) {
-    for (const issue of result.error.issues) {
-      for (const located of locateIssue(issue)) problems.push(at(parsed, located));
+    const located = result.error.issues.flatMap((issue) => locateIssue(issue));
+    for (const issue of [...located, ...ruleProblemsDespite(data, located)]) {
+      problems.push(at(parsed, issue));
     }
     throw fail(parsed);
   }
@@ -53,6 +63,28 @@ export function loadConfig(text: string, fileName: string): Config {
   return normalizeConfig(result.data);
 }
 
+/**
+ * The cross-field problems of a file that also has schema problems: the rules run on the
+ * file without its invalid values. A removed value falls back to its default, which can
+ * upset a rule about its siblings (a bad `signal` makes `pid_file` look stray), so what the
+ * rules say about the map that lost a value is dropped; an unknown key upsets nothing.
+ */
+function ruleProblemsDespite(data: unknown, issues: LocatedIssue[]): LocatedIssue[] {
+  const pruned = pruneInvalid(
+    data,
+    issues.map((issue) => issue.path),
+  );
+  if (pruned === undefined) return [];
+  const retry = configFileSchema.safeParse(pruned, { error: configErrorMap });
+  if (!retry.success) return [];
+  const touched = issues.map((issue) =>
+    issue.target === 'key' ? issue.path : issue.path.slice(0, -1),
+  );
+  return checkConfigRules(retry.data)
+    .filter((problem) => !touched.some((scope) => overlaps(scope, problem.path)))
+    .map((problem) => ({ ...problem, target: 'value' }));
+}
+
 function parseYaml(text: string, fileName: string): Parsed {
   const lineCounter = new LineCounter();
   // prettyErrors off: its messages quote the source line, which may hold a literal secret ID.
@@ -60,12 +92,28 @@ function parseYaml(text: string, fileName: string): Parsed {
   const redactor = new Redactor();
   for (const path of CREDENTIAL_PATHS) {
     const { node, key, complete } = findNode(doc, path);
-    if (complete && node !== key && isScalar(node)) redactor.add(String(node.value));
+    if (complete && node !== key) registerCredential(node, redactor);
   }
   const parsed: Parsed = { doc, lineCounter, problems: [], redactor, fileName };
   for (const error of [...doc.errors, ...doc.warnings])
     parsed.problems.push(yamlProblem(parsed, error));
   return parsed;
+}
+
+/** Source keys name a variable or a file; anything else under a credential may be the secret. */
+const SOURCE_KEYS = new Set(['env', 'file', 'remove_after_read']);
+
+/** Registers a literal credential, or every scalar of a malformed one (`secret_id: {<uuid>}`). */
+function registerCredential(node: unknown, redactor: Redactor): void {
+  if (isScalar(node)) redactor.add(String(node.value));
+  else if (isSeq(node)) for (const item of node.items) registerCredential(item, redactor);
+  else if (isMap(node)) {
+    for (const pair of node.items) {
+      if (isScalar(pair.key) && SOURCE_KEYS.has(String(pair.key.value))) continue;
+      registerCredential(pair.key, redactor);
+      registerCredential(pair.value, redactor);
+    }
+  }
 }
 
 function yamlProblem(parsed: Parsed, error: YAMLError): ConfigProblem {
@@ -82,7 +130,8 @@ function at(parsed: Parsed, issue: LocatedIssue): ConfigProblem {
     file: parsed.fileName,
     line,
     column,
-    path: formatConfigPath(issue.path),
+    // A path can hold a key that was meant as a value (`secret_id: {<uuid>}`): redacted too.
+    path: parsed.redactor.redact(formatConfigPath(issue.path)),
     message: parsed.redactor.redact(issue.message),
   };
 }

@@ -84,6 +84,9 @@ export function isSealed(err: unknown): boolean {
   );
 }
 
+/** Transport failures that only a configuration change fixes. */
+const configurationKinds: ReadonlySet<TransportFailure> = new Set(['tls-untrusted', 'tls']);
+
 export interface VaultTransportErrorInit {
   method: VaultMethod;
   path: string;
@@ -121,7 +124,10 @@ export class VaultTransportError extends KeyturnError {
         : transportExplanation[init.kind]);
     super(
       'vault-transport',
-      ExitCode.unavailable,
+      // A certificate keyturn cannot trust or a TLS handshake it cannot make is not Vault
+      // being away (69, waited out until give_up_after): it is never retried and only a
+      // setting fixes it (VAULT_CACERT, tls.server_name, http vs https), so it is a 64.
+      configurationKinds.has(init.kind) ? ExitCode.usage : ExitCode.unavailable,
       `cannot reach Vault at ${init.origin} for ${init.method} ${init.path}: ${why}${codeText}`,
       {
         cause: init.cause,

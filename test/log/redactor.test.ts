@@ -55,4 +55,12 @@ describe('Redactor', () => {
       '[REDACTED] [REDACTED] [REDACTED] true',
     );
   });
+
+  it('masks a secret far larger than a RegExp may be (256 KiB), beside short ones', () => {
+    const redactor = new Redactor();
+    const big = `big-${'x'.repeat(256 * 1024)}`;
+    redactor.add(big);
+    redactor.add('short-one');
+    expect(redactor.redact(`a ${big} b short-one c`)).toBe('a [REDACTED] b [REDACTED] c');
+  });
 });

@@ -1,6 +1,7 @@
 import { appRoleLogin } from '../../auth/approle-login.ts';
 import { createRetrier } from '../../auth/retrier.ts';
 import { checkTargets } from '../../check/capability-paths.ts';
+import { checkGivenToken } from '../../check/check-token.ts';
 import { formatCheckTable, runCheck } from '../../check/run-check.ts';
 import { KvMounts } from '../../sources/kv-mounts.ts';
 import { loadRunConfig } from '../config-source.ts';
@@ -23,7 +24,7 @@ export async function run({ ctx, out, globals }: CommandRun): Promise<number> {
   let revoke = false;
   try {
     if (token) {
-      out.log.info('checking with VAULT_TOKEN');
+      await checkGivenToken(token, { client, retrier, log: out.log });
     } else {
       const login = await appRoleLogin(config.auth.approle, {
         client,
@@ -38,7 +39,7 @@ export async function run({ ctx, out, globals }: CommandRun): Promise<number> {
     }
     const current = token;
     const mounts = new KvMounts(client, retrier, () => current, out.log);
-    const targets = await checkTargets(config, mounts);
+    const targets = await checkTargets(config, mounts, out.log);
     const rows = await runCheck(targets, { client, retrier, mounts, token: current, out });
     out.print(formatCheckTable(rows));
     return rows.every((r) => r.allowed && r.exists !== false) ? 0 : 1;
