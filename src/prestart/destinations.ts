@@ -1,11 +1,12 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Config, FileOptions } from '../config/config-types.ts';
 import type { PlannedFile } from '../files/write-set.ts';
 
 /**
  * Every path a run will write, known before anything is fetched, as a trial set for
- * `validateFileSet` (content comes later). A `files` directory's entries are named by the
- * secret, so only the directory itself is known here.
+ * `validateFileSet` (content comes later) and the directories to sweep. A `files`
+ * directory's entries are named by the secret, so it stands here as `<dir>/*`: that checks
+ * the directory and its parents, and sweeps it.
  */
 export function destinations(config: Config, cwd: string): PlannedFile[] {
   const checks: PlannedFile[] = [];
@@ -23,7 +24,8 @@ export function destinations(config: Config, cwd: string): PlannedFile[] {
       allowInsecureDir: o.allowInsecureDir,
     });
   };
-  for (const secret of config.secrets) if (secret.format !== 'files') add(secret.to, secret);
+  for (const secret of config.secrets)
+    add(secret.format === 'files' && secret.to ? join(secret.to, '*') : secret.to, secret);
   for (const cert of config.certs)
     for (const path of [cert.cert, cert.key, cert.ca, cert.bundle]) add(path, cert);
   for (const template of config.templates) add(template.to, template);
