@@ -1,10 +1,14 @@
 import { access, constants } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import pLimit from 'p-limit';
 import { FileWriteError, UsageError } from '../errors/keyturn-error.ts';
 import { assertFileMode, writeFileAtomic } from './atomic-write.ts';
 import { checkDestination } from './check-destination.ts';
 import { describeErrno } from './describe-errno.ts';
-import { checkParent } from './safe-dir.ts';
+import { checkParent, ensureSafeParent } from './safe-dir.ts';
+
+/** Files written at once; each holds a descriptor and waits on fsync. */
+const WRITE_CONCURRENCY = 16;
 
 export interface PlannedFile {
   path: string;
@@ -41,21 +45,51 @@ export async function writeFileSet(
   opts: WriteSetOptions,
 ): Promise<WriteSetResult> {
   await validateFileSet(files, opts);
+  // Parents first, one at a time: creating a directory is refused if it appears meanwhile,
+  // so two writes must not race to create the same one.
+  const parents = new Map(files.map((f) => [dirname(f.path), f]));
+  for (const [dir, file] of parents) {
+    await ensureSafeParent(dir, {
+      ownerUid: file.uid,
+      ownerGid: file.gid,
+      keyturnUid: opts.keyturnUid,
+      allowInsecure: file.allowInsecureDir,
+    });
+  }
+  // Then the files, several at a time: each write is atomic on its own, and most of its time
+  // is two fsyncs that the disk can batch (1,000 secrets: see README benchmarks).
+  const limit = pLimit(WRITE_CONCURRENCY);
   const written: string[] = [];
   const unchanged: string[] = [];
-  for (const [index, file] of files.entries()) {
-    try {
-      const outcome = await writeFileAtomic(file.path, file.content, {
-        mode: file.mode,
-        uid: file.uid,
-        gid: file.gid,
-        allowInsecureDir: file.allowInsecureDir,
-        keyturnUid: opts.keyturnUid,
-      });
-      (outcome === 'written' ? written : unchanged).push(file.path);
-    } catch (err) {
-      throw partialFailure(file.path, err, written, unchanged, files.slice(index));
-    }
+  let failure: { path: string; err: unknown } | undefined;
+  await Promise.all(
+    files.map((file) =>
+      limit(async () => {
+        if (failure) return;
+        try {
+          const outcome = await writeFileAtomic(file.path, file.content, {
+            mode: file.mode,
+            uid: file.uid,
+            gid: file.gid,
+            allowInsecureDir: file.allowInsecureDir,
+            keyturnUid: opts.keyturnUid,
+          });
+          (outcome === 'written' ? written : unchanged).push(file.path);
+        } catch (err) {
+          failure ??= { path: file.path, err };
+        }
+      }),
+    ),
+  );
+  // Report in the order of the plan, whatever order the writes finished in.
+  const order = new Map(files.map((f, index) => [f.path, index]));
+  const byPlan = (a: string, b: string) => (order.get(a) ?? 0) - (order.get(b) ?? 0);
+  written.sort(byPlan);
+  unchanged.sort(byPlan);
+  if (failure) {
+    const done = new Set([...written, ...unchanged]);
+    const notWritten = files.filter((f) => !done.has(f.path));
+    throw partialFailure(failure.path, failure.err, written, unchanged, notWritten);
   }
   const changedGroups = new Set(
     files
