@@ -17,6 +17,11 @@ export interface AtomicWriteOptions {
   allowInsecureDir?: boolean;
   /** keyturn's effective uid (process.getuid()), trusted as a directory owner. */
   keyturnUid: number;
+  /**
+   * Parent checks already made by this write set, by directory and options: a thousand
+   * files in one directory walk its path once, not a thousand times.
+   */
+  parents?: Map<string, Promise<string>>;
 }
 
 export type WriteOutcome = 'written' | 'unchanged';
@@ -33,12 +38,19 @@ export async function writeFileAtomic(
 ): Promise<WriteOutcome> {
   assertFileMode(opts.mode, dest);
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-  const dir = await ensureSafeParent(dirname(dest), {
+  const parent = {
     ownerUid: opts.uid,
     ownerGid: opts.gid,
     keyturnUid: opts.keyturnUid,
     allowInsecure: opts.allowInsecureDir,
-  });
+  };
+  const key = JSON.stringify([dirname(dest), parent]);
+  let checked = opts.parents?.get(key);
+  if (!checked) {
+    checked = ensureSafeParent(dirname(dest), parent);
+    opts.parents?.set(key, checked);
+  }
+  const dir = await checked;
   // From here on, work in the real directory that was checked, not the path as given.
   const path = join(dir, destinationName(dest));
   const existing = await checkDestination(path);

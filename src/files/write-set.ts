@@ -5,7 +5,7 @@ import { FileWriteError, UsageError } from '../errors/keyturn-error.ts';
 import { assertFileMode, writeFileAtomic } from './atomic-write.ts';
 import { checkDestination } from './check-destination.ts';
 import { describeErrno } from './describe-errno.ts';
-import { checkParent, ensureSafeParent } from './safe-dir.ts';
+import { checkParent, ensureSafeParent, type ParentPlan } from './safe-dir.ts';
 
 /** Files written at once; each holds a descriptor and waits on fsync. */
 const WRITE_CONCURRENCY = 16;
@@ -59,6 +59,7 @@ export async function writeFileSet(
   // Then the files, several at a time: each write is atomic on its own, and most of its time
   // is two fsyncs that the disk can batch (1,000 secrets: see README benchmarks).
   const limit = pLimit(WRITE_CONCURRENCY);
+  const checkedParents = new Map<string, Promise<string>>();
   const written: string[] = [];
   const unchanged: string[] = [];
   let failure: { path: string; err: unknown } | undefined;
@@ -73,6 +74,7 @@ export async function writeFileSet(
             gid: file.gid,
             allowInsecureDir: file.allowInsecureDir,
             keyturnUid: opts.keyturnUid,
+            parents: checkedParents,
           });
           (outcome === 'written' ? written : unchanged).push(file.path);
         } catch (err) {
@@ -102,16 +104,21 @@ export async function writeFileSet(
 /** Checks every planned file without writing: mode, owner, duplicates, parents, destination type, writability. */
 export async function validateFileSet(files: PlannedFile[], opts: WriteSetOptions): Promise<void> {
   const seen = new Set<string>();
+  const parents = new Map<string, Promise<ParentPlan>>();
   for (const file of files) {
     const absolute = resolve(file.path);
     if (seen.has(absolute))
       throw new UsageError(`${file.path} is the destination of more than one output`);
     seen.add(absolute);
-    await validateFile(file, opts);
+    await validateFile(file, opts, parents);
   }
 }
 
-async function validateFile(file: PlannedFile, opts: WriteSetOptions): Promise<void> {
+async function validateFile(
+  file: PlannedFile,
+  opts: WriteSetOptions,
+  parents: Map<string, Promise<ParentPlan>>,
+): Promise<void> {
   assertFileMode(file.mode, file.path);
   // Only root may give a file away; a non-root keyturn would fail at fchown, half-way through.
   if (opts.keyturnUid !== 0 && file.uid !== undefined && file.uid !== opts.keyturnUid) {
@@ -120,12 +127,19 @@ async function validateFile(file: PlannedFile, opts: WriteSetOptions): Promise<v
       { details: { path: file.path } },
     );
   }
-  const plan = await checkParent(dirname(file.path), {
+  const parent = {
     ownerUid: file.uid,
     ownerGid: file.gid,
     keyturnUid: opts.keyturnUid,
     allowInsecure: file.allowInsecureDir,
-  });
+  };
+  const key = JSON.stringify([dirname(file.path), parent]);
+  let checked = parents.get(key);
+  if (!checked) {
+    checked = checkParent(dirname(file.path), parent);
+    parents.set(key, checked);
+  }
+  const plan = await checked;
   try {
     await access(plan.existing, constants.W_OK | constants.X_OK);
   } catch (err) {
