@@ -96,4 +96,6 @@ export interface Config {
   secrets: SecretConfig[];
   certs: CertConfig[];
   templates: TemplateConfig[];
+  /** Where the renewer keeps state.json, its lock and log; undefined = the default (state-paths.ts). */
+  stateDir?: string;
 }

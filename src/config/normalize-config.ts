@@ -55,6 +55,7 @@ export function normalizeConfig(file: ConfigFile): Config {
     secrets: file.secrets.map((entry) => normalizeSecret(entry, defaults)),
     certs: file.certs.map((entry) => normalizeCert(entry, defaults)),
     templates: file.templates.map((entry) => normalizeTemplate(entry, defaults)),
+    ...(file.state_dir === undefined ? {} : { stateDir: file.state_dir }),
   };
 }
 

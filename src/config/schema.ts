@@ -123,6 +123,10 @@ export const configFileSchema = described(
     secrets: z._default(z.array(secretSchema), []),
     certs: z._default(z.array(certSchema), []),
     templates: z._default(z.array(templateSchema), []),
+    state_dir: optionalKey(
+      pathField,
+      'directory of the renewer state, lock and log (default /run/keyturn as root, else $TMPDIR/keyturn-<uid>)',
+    ),
   }),
   'keyturn configuration (SPEC §3)',
 );

@@ -1,15 +1,18 @@
 import { dirname, resolve } from 'node:path';
+import type { StateMode } from '../agent/agent-state.ts';
+import { writeStartState } from '../agent/prestart-state.ts';
 import { appRoleLogin, type LoginResult } from '../auth/approle-login.ts';
 import { createRetrier } from '../auth/retrier.ts';
 import type { Config } from '../config/config-types.ts';
 import { sweepTempFiles } from '../files/sweep.ts';
 import { validateFileSet, type WriteSetResult, writeFileSet } from '../files/write-set.ts';
 import type { Output } from '../log/output.ts';
-import { judgeCertOnDisk } from '../sources/cert-on-disk.ts';
-import { fetchAll } from '../sources/fetch-all.ts';
+import { type Fetched, fetchAll } from '../sources/fetch-all.ts';
 import { KvMounts } from '../sources/kv-mounts.ts';
 import type { Lease } from '../sources/read-secret.ts';
 import type { VaultClient } from '../vault/client.ts';
+import { judgeCertSet } from './cert-set-on-disk.ts';
+import { checkTemplates } from './check-templates.ts';
 import { destinations } from './destinations.ts';
 import { planFiles } from './plan-files.ts';
 
@@ -22,12 +25,19 @@ export interface PrestartInput {
   cwd: string;
   uid: number;
   now: () => number;
+  /** When set, what was written is recorded there for `keyturn status` (src/agent/agent-state.ts). */
+  stateFile?: string;
+  stateMode?: StateMode;
 }
 
 export interface PrestartResult {
   login: LoginResult;
   leases: Lease[];
   files: WriteSetResult;
+  /** Everything fetched, by config index: the renewer starts from it. */
+  fetched: Fetched;
+  /** KV versions detected per mount, so the renewer does not ask again. */
+  mounts?: KvMounts;
 }
 
 /**
@@ -41,10 +51,12 @@ export async function runPrestart(input: PrestartInput): Promise<PrestartResult>
   const retrier = createRetrier(config.vault.retry, log, input.signal);
 
   const targets = destinations(config, cwd);
+  // Checked before the sweep, so nothing is removed from a directory keyturn will refuse.
+  await validateFileSet(targets, { keyturnUid: input.uid });
+  await checkTemplates(config.templates, cwd);
   const swept = await sweepTempFiles([...new Set(targets.map((t) => dirname(t.path)))]);
   if (swept.length > 0)
     log.warn({ files: swept }, 'removed temporary files left by an interrupted run');
-  await validateFileSet(targets, { keyturnUid: input.uid });
 
   const login = await appRoleLogin(config.auth.approle, {
     client,
@@ -57,7 +69,7 @@ export async function runPrestart(input: PrestartInput): Promise<PrestartResult>
   try {
     const certRequests = await Promise.all(
       config.certs.map(async (cert) => {
-        const verdict = await judgeCertOnDisk(cert, cwd, now(), out.redactor);
+        const verdict = await judgeCertSet(cert, cwd, now(), out.redactor);
         if (verdict.keep) {
           log.info({ cert: resolve(cwd, cert.cert) }, 'certificate on disk is still good');
           return undefined;
@@ -82,7 +94,14 @@ export async function runPrestart(input: PrestartInput): Promise<PrestartResult>
     const leases = [...fetched.secrets, ...fetched.certs].flatMap((f) =>
       f?.lease ? [f.lease] : [],
     );
-    return { login, leases, files };
+    if (input.stateFile) {
+      await writeStartState(
+        config,
+        { login, fetched, files },
+        { file: input.stateFile, mode: input.stateMode ?? 'prestart', uid: input.uid, cwd, log },
+      );
+    }
+    return { login, leases, files, fetched, mounts };
   } catch (error) {
     await revokeToken(client, login, out);
     throw error;

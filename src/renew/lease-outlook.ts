@@ -7,6 +7,8 @@ export interface RenewalResult {
   /** The TTL granted by the previous login or renewal of the same token or lease. */
   previousTtlMs: number;
   renewable: boolean;
+  /** Vault's `warnings` on the answer: a max-TTL cap is announced there. */
+  warnings?: readonly string[] | null;
 }
 
 export type LeaseDecision = 'renew-again' | 'cannot-extend';
@@ -14,7 +16,7 @@ export type LeaseDecision = 'renew-again' | 'cannot-extend';
 export interface LeaseOutlook {
   decision: LeaseDecision;
   /** Why, for the log line. */
-  reason: 'renewable' | 'not-renewable' | 'ttl-shrinking' | 'ttl-too-short';
+  reason: 'renewable' | 'not-renewable' | 'ttl-capped' | 'ttl-shrinking' | 'ttl-too-short';
 }
 
 /**
@@ -44,12 +46,27 @@ export function leaseOutlook(result: RenewalResult): LeaseOutlook {
   if (!(result.grantedTtlMs >= MIN_EXTENDABLE_TTL_MS)) {
     return { decision: 'cannot-extend', reason: 'ttl-too-short' };
   }
+  if (isCappedByMaxTtl(result.warnings)) return { decision: 'cannot-extend', reason: 'ttl-capped' };
   const increment = result.requestedIncrementMs ?? 0;
   const expected = increment > 0 ? Math.min(increment, result.previousTtlMs) : result.previousTtlMs;
   if (result.grantedTtlMs < expected * SHRINK_LIMIT) {
     return { decision: 'cannot-extend', reason: 'ttl-shrinking' };
   }
   return { decision: 'renew-again', reason: 'renewable' };
+}
+
+/**
+ * Vault's own word that a renewal hit the max TTL (WIRE.md §3): `TTL of "1h" exceeded the
+ * effective max_ttl of "10m"; TTL value is capped accordingly`. Why act on the first one:
+ * Vault counts the max TTL from the issue second, so a granted "1s" can mean less; waiting
+ * for the shrink rule's second capped renewal can leave too little time to log in again and
+ * fetch the leases before the token dies. A capped *period* (periodic tokens) is not this:
+ * such tokens renew forever at the capped period.
+ */
+export function isCappedByMaxTtl(warnings: readonly string[] | null | undefined): boolean {
+  return (warnings ?? []).some((warning) =>
+    /^TTL of .* exceeded the effective max_ttl of .*capped/.test(warning),
+  );
 }
 
 /**
@@ -79,7 +96,8 @@ export function exitBeforeExpiryMs(expiresAtMs: number, nowMs: number): number {
 
 /**
  * Vault's answers to a failed renew that no retry can fix (WIRE.md §2–3): the token or lease
- * is expired or revoked (403 `invalid token`), past its max TTL, or not renewable at all.
+ * is expired or revoked (403 `invalid token`, 400 `lease not found`), past its max TTL, or not
+ * renewable at all.
  */
 const CANNOT_EXTEND = [
   'invalid token',
@@ -87,6 +105,9 @@ const CANNOT_EXTEND = [
   'lease is not renewable',
   'batch tokens cannot be renewed',
   'lease expired',
+  // sys/leases/renew for a lease revoked from outside (or never known to this cluster).
+  'lease not found',
+  'invalid lease',
 ].map((text) => text.toLowerCase());
 
 /**

@@ -1,3 +1,4 @@
+import { backoffDelayMs } from '../vault/retry.ts';
 import { unitInterval } from './unit-interval.ts';
 
 /** Backoff bounds for failed renewals. */
@@ -11,12 +12,13 @@ export const DEFAULT_RENEW_RETRY: RenewRetryBounds = { initialMs: 10_000, maxMs:
 
 /**
  * Milliseconds to wait after a failed renewal before trying again; `attempt` counts the
- * retries already waited for (0 after the first failure). Exponential, doubling from `initialMs` up to `maxMs`, with
- * "equal jitter": uniform in [base/2, base). Why not Vault's ±50%: its upper half overshoots
- * `maxMs`, and capping it there would line a whole fleet up on the same instant again.
- * A `Retry-After` (429 from a rate-limit quota) is a floor, stretched by up to 20% with the
- * same random draw so a fleet throttled together does not return together.
- * The caller still caps the result at the time left before the lease expires.
+ * retries already waited for (0 after the first failure). The backoff is the client's own
+ * (`backoffDelayMs`: doubling from `initialMs` up to `maxMs`, equal jitter). Why not Vault's
+ * ±50%: its upper half overshoots `maxMs`, and capping it there would line a whole fleet up
+ * on the same instant again. Unlike start-up retries, a `Retry-After` (429 from a rate-limit
+ * quota) is a floor even beyond `maxMs` — a renewer has the lease's time, not a deadline of
+ * the operator's — stretched by up to 20% with the same random draw so a fleet throttled
+ * together does not return together. The caller caps the result at the time left.
  */
 export function renewRetryDelayMs(
   attempt: number,
@@ -33,9 +35,11 @@ export function renewRetryDelayMs(
     );
   }
   const unit = unitInterval(random());
-  // 2 ** attempt overflows to Infinity past ~1023; min() turns that into maxMs.
-  const base = Math.min(bounds.maxMs, bounds.initialMs * 2 ** attempt);
-  const jittered = Math.floor(base / 2 + (unit * base) / 2);
-  if (retryAfterMs === undefined || !(retryAfterMs > 0)) return Math.max(1, jittered);
+  // backoffDelayMs counts attempts from 1; one draw serves both the backoff and the stretch.
+  const jittered = Math.max(
+    1,
+    backoffDelayMs(attempt + 1, bounds, () => unit),
+  );
+  if (retryAfterMs === undefined || !(retryAfterMs > 0)) return jittered;
   return Math.max(jittered, Math.ceil(retryAfterMs * (1 + 0.2 * unit)));
 }

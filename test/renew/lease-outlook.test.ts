@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   exitBeforeExpiryMs,
+  isCappedByMaxTtl,
   leaseOutlook,
   type RenewalResult,
   renewFailureOutlook,
@@ -158,6 +159,7 @@ describe('renewFailureOutlook', () => {
     ['non-renewable lease', 400, ['lease is not renewable'], 'cannot-extend'],
     ['batch token', 400, ['batch tokens cannot be renewed'], 'cannot-extend'],
     ['expired lease', 400, ['lease expired'], 'cannot-extend'],
+    ['lease revoked from outside', 400, ['lease not found'], 'cannot-extend'],
     ['ACL denial only', 403, ['1 error occurred:\n\t* permission denied\n\n'], 'retry'],
     ['deleted AppRole role (500)', 500, ['internal error'], 'retry'],
     ['500 quoting "invalid token" stays transient', 500, ['invalid token'], 'retry'],
@@ -168,5 +170,30 @@ describe('renewFailureOutlook', () => {
     ['other 400', 400, ['missing client token'], 'retry'],
   ])('%s → %s', (_, status, messages, expected) => {
     expect(renewFailureOutlook(status, messages)).toBe(expected);
+  });
+});
+
+describe('max TTL cap announced in warnings', () => {
+  const capped =
+    'TTL of "2s" exceeded the effective max_ttl of "1s"; TTL value is capped accordingly';
+  const period =
+    'period of "72h" exceeded the effective max_ttl of "10h"; period value is capped accordingly';
+  it.each<[string, string[] | null, boolean]>([
+    ['a TTL cap', [capped], true],
+    ['a capped period (periodic tokens renew forever)', [period], false],
+    ['no warnings', null, false],
+    ['another warning', ['Endpoint ignored these unrecognized parameters: [x]'], false],
+  ])('%s → %s', (_, warnings, expected) => {
+    expect(isCappedByMaxTtl(warnings)).toBe(expected);
+  });
+
+  it('stops at the first capped renewal even when the TTL did not shrink by half', () => {
+    const outlook = leaseOutlook({
+      grantedTtlMs: 1_000,
+      previousTtlMs: 2_000,
+      renewable: true,
+      warnings: [capped],
+    });
+    expect(outlook).toEqual({ decision: 'cannot-extend', reason: 'ttl-capped' });
   });
 });

@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import { ExitCode, KeyturnError } from '../errors/keyturn-error.ts';
+import { writeFileAtomic } from '../files/atomic-write.ts';
+
+/** Who wrote the state: a foreground agent, a `prestart --daemon` renewer, or a one-shot prestart. */
+export type StateMode = 'agent' | 'daemon' | 'prestart';
+
+/**
+ * What `status` judges health from without asking Vault (SPEC §1): never a token or a secret,
+ * only accessors, paths, lease IDs and instants (epoch ms).
+ */
+export interface AgentState {
+  version: 1;
+  /** The renewer's pid; absent for `prestart`, which leaves nothing running. */
+  pid?: number;
+  /** ISO 8601. */
+  startedAt: string;
+  mode: StateMode;
+  token: { accessor: string; expiresAt: number; renewable: boolean };
+  /** Every destination written (or found up to date). */
+  files: string[];
+  certs: { path: string; notAfter: number }[];
+  leases: { id: string; path: string; expiresAt: number }[];
+  /** Last successful renewal of anything (epoch ms). */
+  lastRenewalAt?: number;
+}
+
+/** Writes the state file atomically, 0600: readable by keyturn's user only. */
+export async function writeAgentState(
+  file: string,
+  state: AgentState,
+  keyturnUid: number,
+): Promise<void> {
+  await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`, {
+    mode: 0o600,
+    keyturnUid,
+  });
+}
+
+/** Reads the state file; undefined when there is none, an error (exit 1) when it is unreadable. */
+export async function readAgentState(file: string): Promise<AgentState | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw unreadable(file, (error as NodeJS.ErrnoException).code ?? 'error', error);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw unreadable(file, 'not JSON', error);
+  }
+  if (!isAgentState(parsed)) throw unreadable(file, 'not a keyturn state (version 1)');
+  return parsed;
+}
+
+function isAgentState(value: unknown): value is AgentState {
+  const state = value as Partial<AgentState> | null;
+  return (
+    typeof state === 'object' &&
+    state !== null &&
+    state.version === 1 &&
+    typeof state.token?.expiresAt === 'number' &&
+    Array.isArray(state.files) &&
+    Array.isArray(state.certs) &&
+    Array.isArray(state.leases)
+  );
+}
+
+function unreadable(file: string, why: string, cause?: unknown): KeyturnError {
+  return new KeyturnError('state-unreadable', ExitCode.unhealthy, `cannot read ${file}: ${why}`, {
+    cause,
+    details: { path: file },
+  });
+}

@@ -1,0 +1,46 @@
+import type { Config } from '../config/config-types.ts';
+import type { Logger } from '../log/output.ts';
+import type { PrestartResult } from '../prestart/run-prestart.ts';
+import { type StateMode, writeAgentState } from './agent-state.ts';
+import { liveFromPrestart } from './live-from-prestart.ts';
+import { noMetrics } from './renewer-metrics.ts';
+import { stateSnapshot } from './state-snapshot.ts';
+
+export interface StartStateOptions {
+  file: string;
+  mode: StateMode;
+  pid?: number;
+  uid: number;
+  cwd: string;
+  log: Logger;
+}
+
+/**
+ * Records what a prestart wrote, so `status` can judge the files, certificates and the
+ * token's expiry without a renewer. Best effort: the files are what the container needs,
+ * so a state directory that cannot be written is a warning, not a failed start.
+ */
+export async function writeStartState(
+  config: Config,
+  start: Pick<PrestartResult, 'login' | 'fetched' | 'files'>,
+  options: StartStateOptions,
+): Promise<void> {
+  try {
+    const live = await liveFromPrestart(config, options.cwd, start, {
+      clock: { now: Date.now },
+      metrics: noMetrics,
+    });
+    const state = stateSnapshot(config, options.cwd, live, {
+      mode: options.mode,
+      ...(options.pid === undefined ? {} : { pid: options.pid }),
+      startedAt: new Date(start.login.issuedAtMs).toISOString(),
+      files: [...start.files.written, ...start.files.unchanged],
+    });
+    await writeAgentState(options.file, state, options.uid);
+  } catch (error) {
+    options.log.warn(
+      { path: options.file, error: error instanceof Error ? error.message : String(error) },
+      'could not write the state file: `keyturn status` will not see this run',
+    );
+  }
+}

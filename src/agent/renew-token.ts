@@ -1,0 +1,120 @@
+import { leaseOutlook } from '../renew/lease-outlook.ts';
+import { renewDelayMs } from '../renew/renew-delay.ts';
+import type { Actor } from '../renew/run-group.ts';
+import { sleepUntil } from '../renew/sleep.ts';
+import type { VaultClient } from '../vault/client.ts';
+import { isInvalidToken } from '../vault/errors.ts';
+import { boundClient } from './bound-client.ts';
+import type { RenewerContext } from './renewer-context.ts';
+import { replaceToken } from './replace-token.ts';
+import { renewFailure, retryUntil } from './retry-until.ts';
+import { untilAborted } from './until-aborted.ts';
+
+/**
+ * The renew-token actor (SPEC §6): renew-self at a random instant around 2/3 of the TTL,
+ * retry failures until the token would expire, and when it cannot be extended any more log
+ * in again or exit 75 shortly before it expires.
+ */
+export function renewTokenActor(ctx: RenewerContext): Actor {
+  return {
+    name: 'renew-token',
+    async run(signal) {
+      const client = boundClient(ctx.client, signal);
+      for (;;) {
+        const held = ctx.live.token;
+        if (!(held.ttlMs > 0)) {
+          // TTL 0 is a token that never expires (root, or an unlimited role): nothing to do.
+          ctx.out.log.info(
+            { accessor: held.accessor },
+            'the token does not expire: not renewing it',
+          );
+          return untilAborted(signal);
+        }
+        let reason = 'Vault made it not renewable';
+        if (held.renewable) {
+          const at = held.grantedAtMs + renewDelayMs(held.ttlMs, ctx.random);
+          ctx.out.log.debug(
+            { accessor: held.accessor, renewAt: new Date(at).toISOString() },
+            'token renewal scheduled',
+          );
+          await sleepUntilOrTrouble(ctx, at, signal);
+          const outcome = await renewToken(ctx, client, signal);
+          if (outcome === 'renewed') continue;
+          reason = outcome;
+        }
+        await replaceToken(ctx, client, signal, reason);
+      }
+    },
+  };
+}
+
+/** Waits for the renewal instant, or less when another actor found the token dead. */
+async function sleepUntilOrTrouble(ctx: RenewerContext, at: number, signal: AbortSignal) {
+  const trouble = ctx.live.tokenTrouble;
+  try {
+    await sleepUntil(at, ctx.clock, AbortSignal.any([signal, trouble]), ctx.timers);
+  } catch (error) {
+    signal.throwIfAborted();
+    if (!trouble.aborted) throw error;
+    ctx.out.log.warn(
+      { accessor: ctx.live.token.accessor },
+      'Vault says the token is invalid: renewing it now',
+    );
+  }
+  ctx.live.clearTokenTrouble();
+}
+
+/** One renewal with its retries: 'renewed' to go on, else why the token cannot be extended. */
+async function renewToken(
+  ctx: RenewerContext,
+  client: VaultClient,
+  signal: AbortSignal,
+): Promise<string> {
+  const held = ctx.live.token;
+  const attempt = await retryUntil(
+    ctx,
+    signal,
+    'token renewal',
+    held.expiresAtMs,
+    () => client.request('POST', 'auth/token/renew-self', { token: held.token }),
+    renewFailure,
+  );
+  if (attempt.kind !== 'ok') {
+    ctx.metrics.renewal('token', false);
+    if (attempt.kind === 'expired')
+      return `it expired while renewals failed: ${attempt.error.message}`;
+    // 403 invalid token: revoked or expired; it is of no use from this instant on.
+    if (isInvalidToken(attempt.error)) ctx.live.token = { ...held, expiresAtMs: ctx.clock.now() };
+    return `Vault refused to renew it: ${attempt.error.message}`;
+  }
+  const auth = attempt.value?.auth;
+  if (!auth) {
+    ctx.metrics.renewal('token', false);
+    return 'Vault answered the renewal without an auth section';
+  }
+  const now = ctx.clock.now();
+  const grantedTtlMs = auth.leaseDurationSeconds * 1000;
+  ctx.live.token = {
+    ...held,
+    ttlMs: grantedTtlMs,
+    renewable: auth.renewable,
+    grantedAtMs: now,
+    expiresAtMs: now + grantedTtlMs,
+  };
+  ctx.live.lastRenewalAtMs = now;
+  ctx.metrics.renewal('token', true);
+  ctx.metrics.lastSuccess('token');
+  ctx.metrics.tokenTtl(auth.leaseDurationSeconds);
+  ctx.out.log.info({ accessor: held.accessor, ttl: auth.leaseDurationSeconds }, 'token renewed');
+  await ctx.saveState();
+  const outlook = leaseOutlook({
+    grantedTtlMs,
+    previousTtlMs: held.ttlMs,
+    renewable: auth.renewable,
+    warnings: attempt.value?.warnings,
+  });
+  if (outlook.decision === 'renew-again') return 'renewed';
+  return outlook.reason === 'not-renewable'
+    ? 'Vault made it not renewable'
+    : `its max TTL is reached (Vault granted only ${auth.leaseDurationSeconds}s more)`;
+}

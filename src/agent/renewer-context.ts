@@ -1,0 +1,30 @@
+import type { Config } from '../config/config-types.ts';
+import type { Output } from '../log/output.ts';
+import type { Clock, Timers } from '../renew/clock.ts';
+import type { RenewRetryBounds } from '../renew/renew-retry-delay.ts';
+import type { KvMounts } from '../sources/kv-mounts.ts';
+import type { VaultClient } from '../vault/client.ts';
+import type { LiveSet } from './live-set.ts';
+import type { RenewerMetrics } from './renewer-metrics.ts';
+
+/** What every actor of the renewer shares: settings, seams, the holdings and two services. */
+export interface RenewerContext {
+  config: Config;
+  client: VaultClient;
+  out: Output;
+  cwd: string;
+  uid: number;
+  env: Readonly<Record<string, string | undefined>>;
+  clock: Clock;
+  timers: Timers;
+  random: () => number;
+  metrics: RenewerMetrics;
+  /** Backoff of failed renewals and fetches: the config's `vault.retry` bounds. */
+  bounds: RenewRetryBounds;
+  live: LiveSet;
+  mounts: KvMounts;
+  /** Renders every file from `live`, writes those whose content changed, runs their on_change. */
+  rewrite(signal: AbortSignal): Promise<void>;
+  /** Records `live` in the state file for `status`. */
+  saveState(): Promise<void>;
+}

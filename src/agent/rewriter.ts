@@ -1,0 +1,78 @@
+import type { Config } from '../config/config-types.ts';
+import { KeyturnError } from '../errors/keyturn-error.ts';
+import { writeFileSet } from '../files/write-set.ts';
+import type { Output } from '../log/output.ts';
+import { planFiles } from '../prestart/plan-files.ts';
+import { changedActions } from './changed-actions.ts';
+import type { LiveSet } from './live-set.ts';
+import { type OnChangeDeps, runOnChange } from './on-change.ts';
+
+export interface RewriterDeps {
+  config: Config;
+  cwd: string;
+  uid: number;
+  env: Readonly<Record<string, string | undefined>>;
+  out: Output;
+  live: LiveSet;
+  /** Every destination of the last complete write, for the state file. */
+  files: string[];
+  kill?: OnChangeDeps['kill'];
+}
+
+export interface Rewriter {
+  rewrite(signal: AbortSignal): Promise<void>;
+  /** Destinations of the last complete write. */
+  files(): string[];
+}
+
+/**
+ * Renders every file from what the renewer holds and writes them; the atomic writer leaves
+ * files whose content did not change alone, so only real changes are written and only they
+ * trigger `on_change` (SPEC §5–6). Rewrites run one at a time: each is one rotation, and its
+ * actions are coalesced. A failed write is logged and the old file kept; the next rotation
+ * tries again. Renewal never stops for it.
+ */
+export function createRewriter(deps: RewriterDeps): Rewriter {
+  let files = deps.files;
+  let chain: Promise<void> = Promise.resolve();
+
+  async function rewriteOnce(signal: AbortSignal): Promise<void> {
+    const log = deps.out.log;
+    let written: string[] = [];
+    try {
+      const live = deps.live;
+      const planned = await planFiles(
+        deps.config,
+        { secrets: live.secrets, certs: live.certs },
+        live.token.token,
+        deps.cwd,
+      );
+      const result = await writeFileSet(planned, { keyturnUid: deps.uid });
+      written = result.written;
+      files = [...result.written, ...result.unchanged];
+    } catch (error) {
+      if (!(error instanceof KeyturnError)) throw error;
+      log.error(
+        { ...error.details },
+        `could not rewrite files (the old ones stay): ${error.message}`,
+      );
+      const replaced = error.details.replaced;
+      written = Array.isArray(replaced) ? replaced.map(String) : [];
+    }
+    for (const path of written) log.info({ to: path }, 'rewritten');
+    const onChangeDeps = { ...deps, signal };
+    for (const due of changedActions(deps.config, deps.cwd, written)) {
+      if (signal.aborted) break;
+      await runOnChange(due.action, due.files, onChangeDeps);
+    }
+  }
+
+  return {
+    rewrite(signal) {
+      const next = chain.then(() => rewriteOnce(signal));
+      chain = next.catch(() => undefined);
+      return next;
+    },
+    files: () => files,
+  };
+}

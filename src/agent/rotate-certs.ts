@@ -1,0 +1,57 @@
+import { resolve } from 'node:path';
+import type { Actor } from '../renew/run-group.ts';
+import { sleepUntil } from '../renew/sleep.ts';
+import { boundClient } from './bound-client.ts';
+import { certDueAtMs } from './cert-lifetime.ts';
+import { refetchSlot, slotPath } from './fetch-item.ts';
+import { perGeneration } from './per-generation.ts';
+import type { RenewerContext } from './renewer-context.ts';
+import { alwaysRetry, retryUntil } from './retry-until.ts';
+
+/**
+ * The rotate-certs actor (SPEC §6): each certificate is re-issued at `renew_at` of its own
+ * lifetime, read from the certificate (so one kept from disk keeps its schedule), and the
+ * set is rewritten and announced as one rotation.
+ */
+export function rotateCertsActor(ctx: RenewerContext): Actor | undefined {
+  if (ctx.config.certs.length === 0) return undefined;
+  const loops = ctx.config.certs.map((cert, index) => ({
+    name: `cert ${cert.commonName}`,
+    run: (signal: AbortSignal) => keepCert(ctx, index, signal),
+  }));
+  return perGeneration(ctx, 'rotate-certs', loops);
+}
+
+async function keepCert(ctx: RenewerContext, index: number, signal: AbortSignal): Promise<void> {
+  const client = boundClient(ctx.client, signal);
+  const cert = ctx.config.certs[index];
+  if (!cert) return;
+  const slot = { kind: 'cert', index } as const;
+  for (;;) {
+    const lifetime = ctx.live.certLifetimes[index];
+    const dueAtMs = lifetime ? certDueAtMs(lifetime, cert.renewAt) : ctx.clock.now();
+    ctx.out.log.debug(
+      { cert: resolve(ctx.cwd, cert.cert), dueAt: new Date(dueAtMs).toISOString() },
+      'certificate re-issue scheduled',
+    );
+    await sleepUntil(dueAtMs, ctx.clock, signal, ctx.timers);
+    await retryUntil(
+      ctx,
+      signal,
+      `issue from ${slotPath(ctx, slot)}`,
+      Number.POSITIVE_INFINITY,
+      () => refetchSlot(ctx, client, slot),
+      alwaysRetry,
+    );
+    ctx.live.lastRenewalAtMs = ctx.clock.now();
+    ctx.metrics.renewal('cert', true);
+    ctx.metrics.lastSuccess('cert');
+    const notAfter = ctx.live.certLifetimes[index]?.notAfterMs ?? 0;
+    ctx.out.log.info(
+      { cert: resolve(ctx.cwd, cert.cert), notAfter: new Date(notAfter).toISOString() },
+      'certificate re-issued',
+    );
+    await ctx.rewrite(signal);
+    await ctx.saveState();
+  }
+}

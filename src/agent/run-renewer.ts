@@ -1,0 +1,143 @@
+import type { Config } from '../config/config-types.ts';
+import type { Output } from '../log/output.ts';
+import type { PrestartResult } from '../prestart/run-prestart.ts';
+import { type Clock, systemTimers, type Timers } from '../renew/clock.ts';
+import { type Actor, runGroup } from '../renew/run-group.ts';
+import { KvMounts } from '../sources/kv-mounts.ts';
+import type { VaultClient } from '../vault/client.ts';
+import { type AgentState, writeAgentState } from './agent-state.ts';
+import { liveFromPrestart } from './live-from-prestart.ts';
+import type { OnChangeDeps } from './on-change.ts';
+import { refreshStaticActor } from './refresh-static.ts';
+import { renewLeasesActor } from './renew-leases.ts';
+import { renewTokenActor } from './renew-token.ts';
+import type { RenewerContext } from './renewer-context.ts';
+import { noMetrics, type RenewerMetrics } from './renewer-metrics.ts';
+import { revokeOnExit } from './revoke-on-exit.ts';
+import { createRewriter } from './rewriter.ts';
+import { rotateCertsActor } from './rotate-certs.ts';
+import { singleAttempt } from './single-attempt.ts';
+import { stateSnapshot } from './state-snapshot.ts';
+
+export interface RenewerInput {
+  config: Config;
+  client: VaultClient;
+  out: Output;
+  /** Aborted on SIGTERM/SIGINT: everything stops, runRenewer resolves. */
+  signal: AbortSignal;
+  cwd: string;
+  uid: number;
+  clock: Clock;
+  random: () => number;
+  /** keyturn's environment: for a re-login from `env:` and for on_change commands (minus VAULT_*). */
+  env: Readonly<Record<string, string | undefined>>;
+  /**
+   * The prestart that just ran: its login, data (leases inside) and files. `mounts` is
+   * optional (it does not survive a handover as JSON): without it, KV versions are detected again.
+   */
+  start: Pick<PrestartResult, 'login' | 'fetched' | 'files'> & { mounts?: unknown };
+  stateFile: string;
+  metrics?: RenewerMetrics;
+  timers?: Timers;
+  /** Recorded in the state file; default 'agent'. */
+  mode?: 'agent' | 'daemon';
+  /** Recorded in the state file; default this process. */
+  pid?: number;
+  /** Called once the renewer holds everything and its state is written (a daemon's "ready"). */
+  onReady?: () => void;
+  /** For tests of `on_change: { signal }`. */
+  kill?: OnChangeDeps['kill'];
+}
+
+/**
+ * Keeps the token, leases, certificates and static secrets of a finished prestart fresh
+ * (SPEC §6) until `signal` aborts (resolves) or the token can no longer be kept alive
+ * (rejects with RestartMeError, exit 75). With `token.revoke_on_exit`, the token — and its
+ * leases with it — is revoked on the way out.
+ */
+export async function runRenewer(input: RenewerInput): Promise<void> {
+  const ctx = await renewerContext(input);
+  await ctx.saveState();
+  const actors = [
+    renewTokenActor(ctx),
+    renewLeasesActor(ctx),
+    rotateCertsActor(ctx),
+    refreshStaticActor(ctx),
+  ].filter((actor): actor is Actor => actor !== undefined);
+  ctx.out.log.info(
+    {
+      accessor: ctx.live.token.accessor,
+      expiresAt: new Date(ctx.live.token.expiresAtMs).toISOString(),
+      actors: actors.map((actor) => actor.name),
+    },
+    'renewing',
+  );
+  input.onReady?.();
+  try {
+    await runGroup(actors, input.signal, { timers: ctx.timers });
+    ctx.out.log.info('renewer stopped');
+  } finally {
+    if (ctx.config.token.revokeOnExit) await revokeOnExit(ctx);
+  }
+}
+
+/** The holdings, rewriter and state writer every actor shares. */
+async function renewerContext(input: RenewerInput): Promise<RenewerContext> {
+  const { config, out, clock, cwd, uid } = input;
+  const metrics = input.metrics ?? noMetrics;
+  const live = await liveFromPrestart(config, cwd, input.start, { clock, metrics });
+  const rewriter = createRewriter({
+    config,
+    cwd,
+    uid,
+    env: input.env,
+    out,
+    live,
+    files: [...input.start.files.written, ...input.start.files.unchanged],
+    ...(input.kill ? { kill: input.kill } : {}),
+  });
+  const meta = {
+    mode: input.mode ?? 'agent',
+    pid: input.pid ?? process.pid,
+    startedAt: new Date(clock.now()).toISOString(),
+  } as const;
+  const snapshot = () => stateSnapshot(config, cwd, live, { ...meta, files: rewriter.files() });
+  return {
+    config,
+    client: input.client,
+    out,
+    cwd,
+    uid,
+    env: input.env,
+    clock,
+    timers: input.timers ?? systemTimers,
+    random: input.random,
+    metrics,
+    bounds: { initialMs: config.vault.retry.initialMs, maxMs: config.vault.retry.maxMs },
+    live,
+    mounts:
+      input.start.mounts instanceof KvMounts
+        ? input.start.mounts
+        : new KvMounts(input.client, singleAttempt, () => live.token.token, out.log),
+    rewrite: (signal) => rewriter.rewrite(signal),
+    saveState: stateSaver(input.stateFile, uid, snapshot, out),
+  };
+}
+
+/** Writes the state one write at a time; a failure is a warning (status then sees older state). */
+function stateSaver(
+  file: string,
+  uid: number,
+  snapshot: () => AgentState,
+  out: Output,
+): () => Promise<void> {
+  let chain: Promise<void> = Promise.resolve();
+  return () => {
+    chain = chain.then(() =>
+      writeAgentState(file, snapshot(), uid).catch((error: unknown) => {
+        out.log.warn({ path: file, error: String(error) }, 'could not write the state file');
+      }),
+    );
+    return chain;
+  };
+}

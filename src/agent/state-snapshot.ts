@@ -1,0 +1,44 @@
+import { resolve } from 'node:path';
+import type { Config } from '../config/config-types.ts';
+import type { AgentState, StateMode } from './agent-state.ts';
+import type { LiveSet } from './live-set.ts';
+
+export interface SnapshotMeta {
+  mode: StateMode;
+  pid?: number;
+  startedAt: string;
+  /** Every destination of the last complete write. */
+  files: string[];
+}
+
+/** The state file's view of what the renewer holds: no token, no secret. */
+export function stateSnapshot(
+  config: Config,
+  cwd: string,
+  live: LiveSet,
+  meta: SnapshotMeta,
+): AgentState {
+  const certs = config.certs.flatMap((cert, index) => {
+    const lifetime = live.certLifetimes[index];
+    return lifetime ? [{ path: resolve(cwd, cert.cert), notAfter: lifetime.notAfterMs }] : [];
+  });
+  return {
+    version: 1,
+    ...(meta.pid === undefined ? {} : { pid: meta.pid }),
+    startedAt: meta.startedAt,
+    mode: meta.mode,
+    token: {
+      accessor: live.token.accessor,
+      expiresAt: live.token.expiresAtMs,
+      renewable: live.token.renewable,
+    },
+    files: meta.files,
+    certs,
+    leases: live.leases().map((lease) => ({
+      id: lease.id,
+      path: lease.path,
+      expiresAt: lease.grantedAtMs + lease.durationMs,
+    })),
+    ...(live.lastRenewalAtMs === undefined ? {} : { lastRenewalAt: live.lastRenewalAtMs }),
+  };
+}

@@ -1,0 +1,110 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cliPath, type RunOptions, type RunResult } from './run-keyturn.ts';
+
+export type LogLine = Record<string, unknown> & { msg?: string; level?: string };
+
+/** A keyturn that keeps running (agent): watch its log, signal it, collect its end. */
+export interface KeyturnProcess extends AsyncDisposable {
+  readonly child: ChildProcess;
+  /** JSON log lines so far. */
+  lines(): LogLine[];
+  /** Resolves with the first log line (past or future) matching `predicate`. */
+  waitForLog(predicate: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+  /** Resolves when the process has ended. */
+  readonly done: Promise<RunResult & { endedAt: number }>;
+  /** Sends `signal` and waits for the end; `elapsedMs` from the signal to the exit. */
+  stop(signal?: NodeJS.Signals): Promise<RunResult & { elapsedMs: number }>;
+}
+
+/** Spawns the built CLI like runKeyturn, without waiting for it to end. */
+export function startKeyturn(args: string[], options: RunOptions = {}): KeyturnProcess {
+  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`npm run build\` first`);
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/',
+  };
+  for (const [key, value] of Object.entries(options.env ?? {}))
+    if (value !== undefined) env[key] = value;
+  const child = spawn(process.execPath, [cliPath, ...args], {
+    env,
+    cwd: options.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const parsed: LogLine[] = [];
+  let partial = '';
+  const waiters = new Set<() => void>();
+  child.stdout?.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+    partial += chunk;
+    const complete = partial.split('\n');
+    partial = complete.pop() ?? '';
+    for (const line of complete) {
+      if (line.startsWith('{')) parsed.push(JSON.parse(line) as LogLine);
+    }
+    for (const wake of waiters) wake();
+  });
+  const done = new Promise<RunResult & { endedAt: number }>((resolve) => {
+    child.on('close', (code, signal) => {
+      resolve({ code, signal, stdout, stderr, endedAt: Date.now() });
+      for (const wake of waiters) wake();
+    });
+  });
+  let ended = false;
+  void done.then(() => {
+    ended = true;
+  });
+
+  function waitForLog(predicate: (line: LogLine) => boolean, timeoutMs = 8000): Promise<LogLine> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = parsed.find(predicate);
+        if (found) finish(() => resolve(found));
+        else if (ended)
+          finish(() => reject(new Error(`keyturn ended first:\n${stderr.slice(-3000)}`)));
+      };
+      const timer = setTimeout(
+        () =>
+          finish(() =>
+            reject(new Error(`no such log line within ${timeoutMs} ms:\n${stderr.slice(-3000)}`)),
+          ),
+        timeoutMs,
+      );
+      const finish = (settle: () => void) => {
+        clearTimeout(timer);
+        waiters.delete(check);
+        settle();
+      };
+      waiters.add(check);
+      check();
+    });
+  }
+
+  return {
+    child,
+    lines: () => [...parsed],
+    waitForLog,
+    done,
+    async stop(signal = 'SIGTERM') {
+      const sentAt = Date.now();
+      child.kill(signal);
+      const result = await done;
+      return { ...result, elapsedMs: result.endedAt - sentAt };
+    },
+    async [Symbol.asyncDispose]() {
+      if (!ended) {
+        child.kill('SIGKILL');
+        await done;
+      }
+    },
+  };
+}
+
+/** Log lines whose message contains `text`. */
+export const msg = (text: string) => (line: LogLine) =>
+  typeof line.msg === 'string' && line.msg.includes(text);
