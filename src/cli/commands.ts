@@ -13,6 +13,8 @@ export interface CommandSpec {
   /** Missing: registered with its help, exits 64 "not implemented yet". */
   load?: () => Promise<CommandModule>;
   subcommands?: CommandSpec[];
+  /** Internal (the daemon's renewer): runs, but is not listed by --help. */
+  hidden?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -23,12 +25,16 @@ export const commandSpecs: CommandSpec[] = [
     name: 'prestart',
     summary: 'authenticate, fetch every secret and certificate, write every file, exit',
     configure: (c) =>
-      c.option('--daemon', 'then leave a detached renewer running for the same config'),
+      c
+        .option('--daemon', 'then leave a detached renewer running for the same config')
+        .option('--metrics-addr <host:port>', 'with --daemon: serve Prometheus metrics here'),
     load: () => import('./commands/prestart.ts'),
   },
   {
     name: 'agent',
     summary: 'prestart, then keep token, leases and certificates fresh until signalled',
+    configure: (c) => c.option('--metrics-addr <host:port>', 'serve Prometheus metrics here'),
+    load: () => import('./commands/agent.ts'),
   },
   {
     name: 'exec',
@@ -40,6 +46,7 @@ export const commandSpecs: CommandSpec[] = [
     summary: 'health check from local state (exit 0 healthy, 1 not)',
     configure: (c) =>
       c.option('--online', 'also ask Vault (token lookup-self)').option('--json', 'print JSON'),
+    load: () => import('./commands/status.ts'),
   },
   {
     name: 'check',
@@ -72,6 +79,12 @@ export const commandSpecs: CommandSpec[] = [
       { name: 'unseal', summary: 'unseal every node with a share decrypted through gpg' },
       { name: 'status', summary: 'seal and HA state (active, standby, sealed) of every node' },
     ],
+  },
+  {
+    name: '__renewer',
+    summary: 'internal: the renewer `prestart --daemon` leaves running',
+    hidden: true,
+    load: () => import('./commands/renewer.ts'),
   },
   { name: 'backup', summary: 'export a KV prefix to one encrypted, authenticated archive' },
   { name: 'restore', summary: 'restore a backup archive (--dry-run, --overwrite)' },

@@ -1,3 +1,4 @@
+import { resolveStatePaths } from '../../agent/state-paths.ts';
 import { UsageError } from '../../errors/keyturn-error.ts';
 import { runPrestart } from '../../prestart/run-prestart.ts';
 import { loadRunConfig } from '../config-source.ts';
@@ -11,9 +12,14 @@ export async function run({
   out,
   globals,
   options,
-}: CommandRun<{ daemon?: boolean }>): Promise<number> {
+}: CommandRun<{ daemon?: boolean; metricsAddr?: string }>): Promise<number> {
+  if (options.metricsAddr !== undefined && !options.daemon) {
+    throw new UsageError('prestart --metrics-addr needs --daemon: a plain prestart exits at once');
+  }
   if (options.daemon) {
-    throw new UsageError('prestart --daemon: not implemented yet (it comes with the renewer)');
+    // Loaded only here: a plain prestart pays nothing for the daemon and its lock library.
+    const { runPrestartDaemon } = await import('../../daemon/prestart-daemon.ts');
+    return runPrestartDaemon({ ctx, out, globals, options, args: [] });
   }
   const input = globals.inputJson ? parseJsonInput(await ctx.readStdin(), out.redactor) : {};
   const loaded = await loadRunConfig(globals, ctx);
@@ -28,6 +34,8 @@ export async function run({
       cwd: ctx.cwd,
       uid: ctx.uid,
       now: Date.now,
+      // Recorded for `keyturn status` (the token's expiry, the files written).
+      stateFile: resolveStatePaths(config, ctx.uid, ctx.env, ctx.cwd).stateFile,
     });
     out.log.info(
       {

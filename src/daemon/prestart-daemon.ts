@@ -1,0 +1,98 @@
+import { resolveStatePaths, type StatePaths } from '../agent/state-paths.ts';
+import { loadRunConfig } from '../cli/config-source.ts';
+import type { CommandRun } from '../cli/context.ts';
+import { parseJsonInput } from '../cli/input-json.ts';
+import { openVault } from '../cli/open-vault.ts';
+import type { Config } from '../config/config-types.ts';
+import { parseListenAddress } from '../metrics/listen-address.ts';
+import { type PrestartResult, runPrestart } from '../prestart/run-prestart.ts';
+import { handoverStart, renewerConfig } from './handover.ts';
+import { renewerEnvironment } from './renewer-environment.ts';
+import { lockedError, peekRenewerLock } from './renewer-lock.ts';
+import { revokeToken } from './revoke-token.ts';
+import { spawnRenewer } from './spawn-renewer.ts';
+
+export interface DaemonOptions {
+  daemon?: boolean;
+  metricsAddr?: string;
+}
+
+/** The hidden command the renewer runs as (see src/cli/commands.ts). */
+export const RENEWER_COMMAND = '__renewer';
+
+/*
+ * Why 15 s: the renewer only has to start Node, read the handover, take the lock and open its
+ * log; a loaded 2-core host does that in well under a second. A ContainerPilot preStart that
+ * hangs is worse than one that fails and is retried.
+ */
+const READY_TIMEOUT_MS = 15_000;
+
+/**
+ * `keyturn prestart --daemon` (SPEC §1): refuse at once when a renewer already runs for this
+ * config (before the one-time secret ID is spent), run prestart, then start the detached
+ * renewer and exit 0 once it is ready. If it cannot start, the token is revoked and no
+ * renewer is left behind.
+ */
+export async function runPrestartDaemon(run: CommandRun<DaemonOptions>): Promise<number> {
+  const { ctx, out, globals, options } = run;
+  if (options.metricsAddr !== undefined) parseListenAddress(options.metricsAddr);
+  const input = globals.inputJson ? parseJsonInput(await ctx.readStdin(), out.redactor) : {};
+  const loaded = await loadRunConfig(globals, ctx);
+  const paths = resolveStatePaths(loaded, ctx.uid, ctx.env, ctx.cwd);
+  const holder = await peekRenewerLock(paths, process.pid);
+  if (holder) throw lockedError(paths, holder);
+  const { client, config } = openVault(loaded, ctx, out, input);
+  try {
+    const start = await runPrestart({
+      config,
+      client,
+      env: ctx.env,
+      out,
+      signal: ctx.signal,
+      cwd: ctx.cwd,
+      uid: ctx.uid,
+      now: Date.now,
+    });
+    out.log.info(
+      { written: start.files.written.length, accessor: start.login.accessor },
+      'prestart complete; starting the renewer',
+    );
+    try {
+      const pid = await startRenewer(run, config, start, paths);
+      out.log.info({ pid, log: paths.logFile }, 'renewer running');
+      return 0;
+    } catch (error) {
+      await revokeToken(client, start.login, out);
+      throw error;
+    }
+  } finally {
+    client.close();
+  }
+}
+
+/** Spawns `keyturn __renewer` and hands it the run; resolves with its pid once it is ready. */
+function startRenewer(
+  { ctx, globals, options }: CommandRun<DaemonOptions>,
+  config: Config,
+  start: PrestartResult,
+  paths: StatePaths,
+): Promise<number> {
+  return spawnRenewer({
+    execPath: process.execPath,
+    args: [ctx.selfPath, RENEWER_COMMAND, '--log-level', globals.logLevel],
+    cwd: ctx.cwd,
+    env: renewerEnvironment(ctx.env),
+    handover: {
+      version: 1,
+      config: renewerConfig(config),
+      start: handoverStart(start),
+      stateFile: paths.stateFile,
+      lockFile: paths.lockFile,
+      logFile: paths.logFile,
+      logLevel: globals.logLevel,
+      metricsAddr: options.metricsAddr,
+    },
+    readyTimeoutMs: READY_TIMEOUT_MS,
+    signal: ctx.signal,
+  });
+}
