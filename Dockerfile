@@ -1,0 +1,11 @@
+# keyturn as a preStart in an application image: copy the single-file CLI in, run it
+# before the main process. Build the CLI first: `npm ci && npm run build`.
+FROM node:24-bookworm-slim
+COPY dist/keyturn.mjs /usr/local/bin/keyturn
+COPY examples/compose/keyturn.yaml /etc/keyturn/keyturn.yaml
+ENV KEYTURN_CONFIG=/etc/keyturn/keyturn.yaml
+# Runs as the application's user; /run/secrets must be writable by it.
+USER node
+# preStart, then the real process (exec keeps it PID 1 so it gets the signals).
+ENTRYPOINT ["sh", "-c", "keyturn prestart && exec \"$@\"", "--"]
+CMD ["node", "-e", "console.log('replace me with your application')"]
