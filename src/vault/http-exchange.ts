@@ -1,6 +1,6 @@
 import type { Agent, ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { UsageError } from '../errors/keyturn-error.ts';
 import { VaultTransportError } from './errors.ts';
 import { nodeHttp, nodeHttps } from './node-http.ts';
@@ -39,7 +39,9 @@ function watchConnection(socket: Socket, onEstablished: () => void): void {
     onEstablished(); // a kept-alive socket, connected long ago
     return;
   }
-  socket.once(socket instanceof TLSSocket ? 'secureConnect' : 'connect', onEstablished);
+  // A TLS socket is up at `secureConnect`; telling it by shape keeps node:tls unloaded for http://.
+  const secure = typeof (socket as Partial<TLSSocket>).getPeerCertificate === 'function';
+  socket.once(secure ? 'secureConnect' : 'connect', onEstablished);
 }
 
 function openRequest(ex: Exchange): ClientRequest {

@@ -1,6 +1,7 @@
 import type * as Http from 'node:http';
 import type * as Https from 'node:https';
 import { createRequire } from 'node:module';
+import type * as Tls from 'node:tls';
 
 /*
  * node:http and node:https are loaded through require, on first use. An ESM import of
@@ -12,3 +13,4 @@ const load = createRequire(import.meta.url);
 
 export const nodeHttp = (): typeof Http => load('node:http');
 export const nodeHttps = (): typeof Https => load('node:https');
+export const nodeTls = (): typeof Tls => load('node:tls');

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSecureContext } from 'node:tls';
+import type { createSecureContext } from 'node:tls';
 import { UsageError } from '../errors/keyturn-error.ts';
+import { nodeTls } from './node-http.ts';
 
 /** The Vault CLI's TLS settings (VAULT_CACERT, VAULT_CAPATH, …), as file paths. */
 export interface VaultTlsOptions {
@@ -65,7 +66,7 @@ function check(
   context: Parameters<typeof createSecureContext>[0],
 ): void {
   try {
-    createSecureContext(context);
+    nodeTls().createSecureContext(context);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new UsageError(`tls.${options} "${paths}" is not usable: ${reason}`, { cause: error });
