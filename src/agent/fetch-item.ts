@@ -4,6 +4,8 @@ import { readSecret, type SecretData } from '../sources/read-secret.ts';
 import type { VaultClient } from '../vault/client.ts';
 import type { HeldLease, LiveSet, Slot } from './live-set.ts';
 import type { RenewerContext } from './renewer-context.ts';
+import type { RenewalKind } from './renewer-metrics.ts';
+import { alwaysRetry, retryUntil } from './retry-until.ts';
 import { singleAttempt } from './single-attempt.ts';
 
 type FetchDeps = Pick<RenewerContext, 'mounts' | 'out'> & { client: VaultClient; token: string };
@@ -19,19 +21,13 @@ export async function fetchSecret(secret: SecretConfig, deps: FetchDeps): Promis
 }
 
 /** Issues one configured certificate once (the caller retries). */
-export function fetchCert(cert: CertConfig, deps: FetchDeps): Promise<IssuedCert> {
-  return issueCert(
-    {
-      mount: cert.mount,
-      role: cert.role,
-      commonName: cert.commonName,
-      altNames: cert.altNames,
-      ipSans: cert.ipSans,
-      ttlMs: cert.ttlMs,
-      keyType: cert.keyType,
-    },
-    { client: deps.client, retrier: singleAttempt, token: deps.token, redactor: deps.out.redactor },
-  );
+function fetchCert(cert: CertConfig, deps: FetchDeps): Promise<IssuedCert> {
+  return issueCert(cert, {
+    client: deps.client,
+    retrier: singleAttempt,
+    token: deps.token,
+    redactor: deps.out.redactor,
+  });
 }
 
 /** Where a slot's lease comes from, for logs and state. */
@@ -66,6 +62,26 @@ export async function refetchSlot(
     receivedAtMs: ctx.clock.now(),
   };
   holdLease(ctx, slot, issued.lease);
+}
+
+/**
+ * Fetches a slot's item again, retrying for as long as it takes (a lease or certificate that
+ * can no longer be extended must be replaced, however long Vault is away), then counts the
+ * success. The caller rewrites the files and the state.
+ */
+export async function refetchUntilDone(
+  ctx: RenewerContext,
+  client: VaultClient,
+  signal: AbortSignal,
+  slot: Slot,
+  what: string,
+  kind: RenewalKind,
+): Promise<void> {
+  const refetch = () => refetchSlot(ctx, client, slot);
+  await retryUntil(ctx, signal, what, Number.POSITIVE_INFINITY, refetch, alwaysRetry);
+  ctx.live.lastRenewalAtMs = ctx.clock.now();
+  ctx.metrics.renewal(kind, true);
+  ctx.metrics.lastSuccess(kind);
 }
 
 /** Records a lease just granted (or its absence) for `slot`. */

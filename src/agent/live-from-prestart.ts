@@ -4,7 +4,7 @@ import type { PrestartResult } from '../prestart/run-prestart.ts';
 import type { Clock } from '../renew/clock.ts';
 import { readCertLifetime } from './cert-lifetime.ts';
 import { holdLease } from './fetch-item.ts';
-import { LiveSet } from './live-set.ts';
+import { heldToken, LiveSet } from './live-set.ts';
 import type { RenewerMetrics } from './renewer-metrics.ts';
 
 /** What the renewer starts from: the login, data and leases of the prestart that just ran. */
@@ -25,19 +25,7 @@ export async function liveFromPrestart(
       return readCertLifetime(resolve(cwd, cert.cert));
     }),
   );
-  const live = new LiveSet(
-    {
-      token: login.token,
-      accessor: login.accessor,
-      ttlMs: login.ttlMs,
-      renewable: login.renewable,
-      grantedAtMs: login.issuedAtMs,
-      expiresAtMs: login.issuedAtMs + login.ttlMs,
-    },
-    [...fetched.secrets],
-    [...fetched.certs],
-    lifetimes,
-  );
+  const live = new LiveSet(heldToken(login), [...fetched.secrets], [...fetched.certs], lifetimes);
   // The leases were granted just after the login: counting from it errs on the early side.
   const at = { ...deps, config, live, clock: { now: () => login.issuedAtMs } };
   fetched.secrets.forEach((secret, index) => {

@@ -1,3 +1,4 @@
+import type { LoginResult } from '../auth/approle-login.ts';
 import type { IssuedCert } from '../sources/issue-cert.ts';
 import type { SecretData } from '../sources/read-secret.ts';
 
@@ -10,6 +11,18 @@ export interface HeldToken {
   renewable: boolean;
   grantedAtMs: number;
   expiresAtMs: number;
+}
+
+/** The token of a fresh login, as the renewer holds it (granted at the login's instant). */
+export function heldToken(login: LoginResult): HeldToken {
+  return {
+    token: login.token,
+    accessor: login.accessor,
+    ttlMs: login.ttlMs,
+    renewable: login.renewable,
+    grantedAtMs: login.issuedAtMs,
+    expiresAtMs: login.issuedAtMs + login.ttlMs,
+  };
 }
 
 /** A lease held for one secret or certificate, as last granted. */

@@ -4,11 +4,11 @@ import type { Actor } from '../renew/run-group.ts';
 import { sleepUntil } from '../renew/sleep.ts';
 import type { VaultClient } from '../vault/client.ts';
 import { boundClient } from './bound-client.ts';
-import { refetchSlot, slotPath } from './fetch-item.ts';
+import { refetchUntilDone, slotPath } from './fetch-item.ts';
 import type { HeldLease, Slot } from './live-set.ts';
 import { perGeneration } from './per-generation.ts';
 import type { RenewerContext } from './renewer-context.ts';
-import { alwaysRetry, renewFailure, retryUntil } from './retry-until.ts';
+import { renewFailure, retryUntil } from './retry-until.ts';
 import { untilAborted } from './until-aborted.ts';
 
 /**
@@ -113,17 +113,7 @@ async function fetchAgain(
   slot: Slot,
 ): Promise<void> {
   const path = slotPath(ctx, slot);
-  await retryUntil(
-    ctx,
-    signal,
-    `fetch ${path}`,
-    Number.POSITIVE_INFINITY,
-    () => refetchSlot(ctx, client, slot),
-    alwaysRetry,
-  );
-  ctx.live.lastRenewalAtMs = ctx.clock.now();
-  ctx.metrics.renewal('lease', true);
-  ctx.metrics.lastSuccess('lease');
+  await refetchUntilDone(ctx, client, signal, slot, `fetch ${path}`, 'lease');
   ctx.out.log.info({ path, lease: ctx.live.lease(slot)?.id }, 'fetched again with a new lease');
   await ctx.rewrite(signal);
   await ctx.saveState();

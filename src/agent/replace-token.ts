@@ -4,6 +4,7 @@ import { exitBeforeExpiryMs } from '../renew/lease-outlook.ts';
 import { sleepUntil } from '../renew/sleep.ts';
 import type { VaultClient } from '../vault/client.ts';
 import { refetchSlot, slotPath } from './fetch-item.ts';
+import { heldToken } from './live-set.ts';
 import { reloginPlan } from './relogin-plan.ts';
 import type { RenewerContext } from './renewer-context.ts';
 import { alwaysRetry, type Classify, retryUntil } from './retry-until.ts';
@@ -90,14 +91,7 @@ async function adoptLogin(
   login: LoginResult,
   oldExpiresAtMs: number,
 ): Promise<void> {
-  ctx.live.token = {
-    token: login.token,
-    accessor: login.accessor,
-    ttlMs: login.ttlMs,
-    renewable: login.renewable,
-    grantedAtMs: login.issuedAtMs,
-    expiresAtMs: login.issuedAtMs + login.ttlMs,
-  };
+  ctx.live.token = heldToken(login);
   ctx.live.lastRenewalAtMs = login.issuedAtMs;
   ctx.metrics.renewal('token', true);
   ctx.metrics.lastSuccess('token');

@@ -4,7 +4,7 @@ import type { RenewerContext } from './renewer-context.ts';
  * Why 800 ms: keyturn must be gone within a second of SIGTERM (SPEC §6); a Vault that does
  * not answer by then leaves the token to expire on its own.
  */
-export const REVOKE_TIMEOUT_MS = 800;
+const REVOKE_TIMEOUT_MS = 800;
 
 /** `token.revoke_on_exit`: revoke-self, which revokes the token's leases with it. Never throws. */
 export async function revokeOnExit(

@@ -3,10 +3,9 @@ import type { Actor } from '../renew/run-group.ts';
 import { sleepUntil } from '../renew/sleep.ts';
 import { boundClient } from './bound-client.ts';
 import { certDueAtMs } from './cert-lifetime.ts';
-import { refetchSlot, slotPath } from './fetch-item.ts';
+import { refetchUntilDone, slotPath } from './fetch-item.ts';
 import { perGeneration } from './per-generation.ts';
 import type { RenewerContext } from './renewer-context.ts';
-import { alwaysRetry, retryUntil } from './retry-until.ts';
 
 /**
  * The rotate-certs actor (SPEC §6): each certificate is re-issued at `renew_at` of its own
@@ -35,17 +34,7 @@ async function keepCert(ctx: RenewerContext, index: number, signal: AbortSignal)
       'certificate re-issue scheduled',
     );
     await sleepUntil(dueAtMs, ctx.clock, signal, ctx.timers);
-    await retryUntil(
-      ctx,
-      signal,
-      `issue from ${slotPath(ctx, slot)}`,
-      Number.POSITIVE_INFINITY,
-      () => refetchSlot(ctx, client, slot),
-      alwaysRetry,
-    );
-    ctx.live.lastRenewalAtMs = ctx.clock.now();
-    ctx.metrics.renewal('cert', true);
-    ctx.metrics.lastSuccess('cert');
+    await refetchUntilDone(ctx, client, signal, slot, `issue from ${slotPath(ctx, slot)}`, 'cert');
     const notAfter = ctx.live.certLifetimes[index]?.notAfterMs ?? 0;
     ctx.out.log.info(
       { cert: resolve(ctx.cwd, cert.cert), notAfter: new Date(notAfter).toISOString() },

@@ -9,7 +9,7 @@ export interface StatePaths {
   stateFile: string;
   /** renewer.lock: one renewer per config. */
   lockFile: string;
-  /** renewer.log: the daemon's log, unless configured elsewhere. */
+  /** renewer.log: the log of the detached renewer `prestart --daemon` leaves running. */
   logFile: string;
 }
 

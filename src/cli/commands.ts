@@ -19,6 +19,9 @@ export interface CommandSpec {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** The hidden command the detached renewer of `prestart --daemon` runs as. */
+export const RENEWER_COMMAND = '__renewer';
+
 /** Every command of SPEC §1, in the order `--help` lists them. */
 export const commandSpecs: CommandSpec[] = [
   {
@@ -81,7 +84,7 @@ export const commandSpecs: CommandSpec[] = [
     ],
   },
   {
-    name: '__renewer',
+    name: RENEWER_COMMAND,
     summary: 'internal: the renewer `prestart --daemon` leaves running',
     hidden: true,
     load: () => import('./commands/renewer.ts'),

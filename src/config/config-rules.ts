@@ -8,15 +8,15 @@ import type { ConfigFile, OnChangeEntry, SecretEntry } from './schema.ts';
  * Rules that involve more than one key. Each is a small named function returning every
  * problem it finds, so a file with five mistakes gets five messages in one run.
  */
-export type ConfigRule = (file: ConfigFile) => RuleProblem[];
+type ConfigRule = (file: ConfigFile) => RuleProblem[];
 
 /** A private key or a token readable by group or others is one `ls` away from leaking. */
-export const PRIVATE_MODE_LIMIT = 0o600;
+const PRIVATE_MODE_LIMIT = 0o600;
 
 type SourceEntry = ConfigFile['auth']['approle']['secret_id'];
 
 /** A role/secret ID source object names exactly one of env or file; only a file can be removed. */
-export function checkCredentialSources(file: ConfigFile): RuleProblem[] {
+function checkCredentialSources(file: ConfigFile): RuleProblem[] {
   const approle = file.auth.approle;
   return [
     ...checkSource(approle.role_id, ['auth', 'approle', 'role_id']),
@@ -40,7 +40,7 @@ function checkSource(source: SourceEntry, path: ConfigPath): RuleProblem[] {
 }
 
 /** Pinning a wrapping token's creation path makes no sense when wrapping is off. */
-export function checkExpectedCreationPath(file: ConfigFile): RuleProblem[] {
+function checkExpectedCreationPath(file: ConfigFile): RuleProblem[] {
   const approle = file.auth.approle;
   if (approle.expected_creation_path === undefined || approle.wrapped !== false) return [];
   return [
@@ -63,7 +63,7 @@ function onChangeEntries(file: ConfigFile): [OnChangeEntry, ConfigPath][] {
 }
 
 /** on_change is either `{ signal, pid_file }` or `{ command, timeout? }`, never a mix. */
-export function checkOnChange(file: ConfigFile): RuleProblem[] {
+function checkOnChange(file: ConfigFile): RuleProblem[] {
   const problems: RuleProblem[] = [];
   for (const [entry, path] of onChangeEntries(file)) {
     const hasSignal = entry.signal !== undefined;
@@ -83,7 +83,7 @@ export function checkOnChange(file: ConfigFile): RuleProblem[] {
 }
 
 /** format, field, to, name and version must fit together for each secret. */
-export function checkSecretShapes(file: ConfigFile): RuleProblem[] {
+function checkSecretShapes(file: ConfigFile): RuleProblem[] {
   return file.secrets.flatMap((secret, index) =>
     checkSecretShape(secret, ['secrets', index], file.defaults.kv_version),
   );
@@ -127,7 +127,7 @@ function checkSecretShape(
 }
 
 /** Template names and exec environment variables must each be unique across secrets. */
-export function checkNames(file: ConfigFile): RuleProblem[] {
+function checkNames(file: ConfigFile): RuleProblem[] {
   const problems: RuleProblem[] = [];
   const names = new Map<string, number>();
   const variables = new Map<string, number>();
@@ -153,7 +153,7 @@ export function checkNames(file: ConfigFile): RuleProblem[] {
 }
 
 /** The token sink and every certificate set (which holds a private key) stay within 0600. */
-export function checkPrivateModes(file: ConfigFile): RuleProblem[] {
+function checkPrivateModes(file: ConfigFile): RuleProblem[] {
   const problems: RuleProblem[] = [];
   const sink = file.token.sink;
   if (sink && isWiderThan(parseFileMode(sink.mode), PRIVATE_MODE_LIMIT)) {
@@ -176,7 +176,7 @@ export function checkPrivateModes(file: ConfigFile): RuleProblem[] {
 }
 
 /** Every rule, in the order their messages are listed. */
-export const configRules: readonly ConfigRule[] = [
+const configRules: readonly ConfigRule[] = [
   checkCredentialSources,
   checkExpectedCreationPath,
   checkOnChange,

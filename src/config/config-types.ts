@@ -5,6 +5,9 @@
  * normalize-config.ts, from a validated file or from `--secret` flags.
  */
 
+import type { RetrySettings } from '../auth/retrier.ts';
+import type { VaultTlsOptions } from '../vault/tls-options.ts';
+
 export type SecretFormat = 'raw' | 'json' | 'yaml' | 'env' | 'docker-env' | 'files';
 export type KeyType = 'ec' | 'rsa' | 'ed25519';
 export type KvVersion = 1 | 2;
@@ -23,17 +26,10 @@ export type OnChange =
 /** Values only the file sets; each `undefined` is filled from the environment (SPEC §2). */
 export interface VaultFileSettings {
   address?: string;
-  tls: {
-    caCert?: string;
-    caPath?: string;
-    clientCert?: string;
-    clientKey?: string;
-    serverName?: string;
-    skipVerify?: boolean;
-  };
+  tls: VaultTlsOptions;
   namespace?: string;
   timeoutMs: number;
-  retry: { initialMs: number; maxMs: number; giveUpAfterMs: number };
+  retry: RetrySettings;
 }
 
 export interface AppRoleConfig {

@@ -17,7 +17,7 @@ function normalise(file: string): string {
 }
 
 /** Every file or directory keyturn writes, with where it is configured. */
-export function listDestinations(config: ConfigFile): Destination[] {
+function listDestinations(config: ConfigFile): Destination[] {
   const list: Destination[] = [];
   const add = (path: ConfigPath, file: string | undefined, isDirectory = false) => {
     if (file !== undefined) list.push({ path, file: normalise(file), isDirectory });

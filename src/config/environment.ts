@@ -18,7 +18,7 @@ export interface Environment {
 }
 
 /** Their values are credentials: an error names the variable, never what it holds. */
-export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'VAULT_TOKEN',
   'VAULT_SECRET_ID',
   'VAULT_ROLE_ID',

@@ -7,7 +7,7 @@
 const OCTAL = /^[0-7]+$/;
 
 /** The widest mode keyturn writes: setuid, setgid and sticky make no sense on a secret file. */
-export const MAX_MODE = 0o777;
+const MAX_MODE = 0o777;
 
 export type ModeResult = { ok: true; mode: number } | { ok: false; message: string };
 

@@ -12,7 +12,7 @@ import { parseFileMode } from './file-mode.ts';
 import type { CertEntry, ConfigFile, OnChangeEntry, SecretEntry, TemplateEntry } from './schema.ts';
 
 /** A command that hangs must not hold up renewal forever; 30s covers a reload or restart. */
-export const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
+const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
 
 type Defaults = ConfigFile['defaults'];
 
@@ -62,7 +62,7 @@ export function normalizeConfig(file: ConfigFile): Config {
 type SourceEntry = string | { env?: string; file?: string; remove_after_read?: boolean };
 
 /** The rules guarantee exactly one of env/file in an object source. */
-export function credentialSource(entry: SourceEntry): CredentialSource {
+function credentialSource(entry: SourceEntry): CredentialSource {
   if (typeof entry === 'string') return { kind: 'literal', value: entry };
   if (entry.file !== undefined) {
     return { kind: 'file', path: entry.file, removeAfterRead: entry.remove_after_read ?? false };
@@ -71,7 +71,7 @@ export function credentialSource(entry: SourceEntry): CredentialSource {
 }
 
 /** The rules guarantee either signal + pid_file or command. */
-export function normalizeOnChange(entry: OnChangeEntry | undefined): OnChange | undefined {
+function normalizeOnChange(entry: OnChangeEntry | undefined): OnChange | undefined {
   if (entry === undefined) return undefined;
   if (entry.command !== undefined) {
     const timeoutMs =

@@ -1,16 +1,12 @@
 import { UsageError } from '../errors/keyturn-error.ts';
+import type { VaultTlsOptions } from '../vault/tls-options.ts';
 import type { Config } from './config-types.ts';
 import type { Environment } from './environment.ts';
 
 /** Everything the Vault client needs to connect, with every source merged. */
 export interface VaultSettings {
   address: string;
-  tls: {
-    caCert?: string;
-    caPath?: string;
-    clientCert?: string;
-    clientKey?: string;
-    serverName?: string;
+  tls: VaultTlsOptions & {
     /** false unless set: verification stays on. When true the caller warns at every start. */
     skipVerify: boolean;
   };

@@ -98,7 +98,7 @@ export const ipField = z
   .check(z.refine((value) => isIP(value) !== 0, { error: 'expected an IPv4 or IPv6 address' }));
 
 const SIGNALS = new Set(Object.keys(constants.signals));
-export const signalField = described(
+const signalField = described(
   z.string().check(
     z.refine((value) => SIGNALS.has(value), {
       error: (issue) => `expected a signal name like SIGHUP, got "${String(issue.input)}"`,

@@ -19,7 +19,7 @@ const TYPE_NAMES: Record<string, string> = {
 };
 
 /** Names a value's YAML type for "expected X, got Y" — never the value itself (it may be a secret). */
-export function describeType(value: unknown): string {
+function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';

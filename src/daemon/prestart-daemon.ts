@@ -1,24 +1,20 @@
-import { resolveStatePaths, type StatePaths } from '../agent/state-paths.ts';
-import { loadRunConfig } from '../cli/config-source.ts';
+import type { StatePaths } from '../agent/state-paths.ts';
+import { revokeToken } from '../auth/revoke-token.ts';
+import { RENEWER_COMMAND } from '../cli/commands.ts';
 import type { CommandRun } from '../cli/context.ts';
-import { parseJsonInput } from '../cli/input-json.ts';
-import { openVault } from '../cli/open-vault.ts';
+import { openPrestart } from '../cli/open-prestart.ts';
 import type { Config } from '../config/config-types.ts';
 import { parseListenAddress } from '../metrics/listen-address.ts';
-import { type PrestartResult, runPrestart } from '../prestart/run-prestart.ts';
+import type { PrestartResult } from '../prestart/run-prestart.ts';
 import { handoverStart, renewerConfig } from './handover.ts';
 import { renewerEnvironment } from './renewer-environment.ts';
 import { lockedError, peekRenewerLock } from './renewer-lock.ts';
-import { revokeToken } from './revoke-token.ts';
 import { spawnRenewer } from './spawn-renewer.ts';
 
 export interface DaemonOptions {
   daemon?: boolean;
   metricsAddr?: string;
 }
-
-/** The hidden command the renewer runs as (see src/cli/commands.ts). */
-export const RENEWER_COMMAND = '__renewer';
 
 /*
  * Why 15 s: the renewer only has to start Node, read the handover, take the lock and open its
@@ -34,25 +30,14 @@ const READY_TIMEOUT_MS = 15_000;
  * renewer is left behind.
  */
 export async function runPrestartDaemon(run: CommandRun<DaemonOptions>): Promise<number> {
-  const { ctx, out, globals, options } = run;
+  const { out, options } = run;
   if (options.metricsAddr !== undefined) parseListenAddress(options.metricsAddr);
-  const input = globals.inputJson ? parseJsonInput(await ctx.readStdin(), out.redactor) : {};
-  const loaded = await loadRunConfig(globals, ctx);
-  const paths = resolveStatePaths(loaded, ctx.uid, ctx.env, ctx.cwd);
-  const holder = await peekRenewerLock(paths, process.pid);
-  if (holder) throw lockedError(paths, holder);
-  const { client, config } = openVault(loaded, ctx, out, input);
+  const { client, config, paths, prestart } = await openPrestart(run, async (state) => {
+    const holder = await peekRenewerLock(state, process.pid);
+    if (holder) throw lockedError(state, holder);
+  });
   try {
-    const start = await runPrestart({
-      config,
-      client,
-      env: ctx.env,
-      out,
-      signal: ctx.signal,
-      cwd: ctx.cwd,
-      uid: ctx.uid,
-      now: Date.now,
-    });
+    const start = await prestart();
     out.log.info(
       { written: start.files.written.length, accessor: start.login.accessor },
       'prestart complete; starting the renewer',
@@ -62,7 +47,12 @@ export async function runPrestartDaemon(run: CommandRun<DaemonOptions>): Promise
       out.log.info({ pid, log: paths.logFile }, 'renewer running');
       return 0;
     } catch (error) {
-      await revokeToken(client, start.login, out);
+      // Nothing would keep the token alive, and a failed preStart must not leave credentials
+      // minted: it goes, and its leases with it.
+      await revokeToken(client, start.login, out, {
+        revoked: 'revoked the token: no renewer would keep it',
+        failed: 'could not revoke the token',
+      });
       throw error;
     }
   } finally {

@@ -3,6 +3,7 @@ import { constants, type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { FileWriteError, KeyturnError, UsageError } from '../errors/keyturn-error.ts';
 import { checkDestination } from './check-destination.ts';
+import { checkParentOnce, parentOptions } from './check-parent-once.ts';
 import { describeErrno } from './describe-errno.ts';
 import { ensureSafeParent, syncDirectory } from './safe-dir.ts';
 import { tempFileName } from './temp-file-name.ts';
@@ -38,19 +39,8 @@ export async function writeFileAtomic(
 ): Promise<WriteOutcome> {
   assertFileMode(opts.mode, dest);
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-  const parent = {
-    ownerUid: opts.uid,
-    ownerGid: opts.gid,
-    keyturnUid: opts.keyturnUid,
-    allowInsecure: opts.allowInsecureDir,
-  };
-  const key = JSON.stringify([dirname(dest), parent]);
-  let checked = opts.parents?.get(key);
-  if (!checked) {
-    checked = ensureSafeParent(dirname(dest), parent);
-    opts.parents?.set(key, checked);
-  }
-  const dir = await checked;
+  const parent = parentOptions(opts, opts.keyturnUid);
+  const dir = await checkParentOnce(opts.parents, dirname(dest), parent, ensureSafeParent);
   // From here on, work in the real directory that was checked, not the path as given.
   const path = join(dir, destinationName(dest));
   const existing = await checkDestination(path);

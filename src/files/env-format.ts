@@ -47,7 +47,7 @@ export function renderDockerEnv(data: Record<string, unknown>, source: string): 
 }
 
 /** Refuses a key that a shell or Docker would not take as a variable name; names the key, which is not secret. */
-export function assertVariableName(key: string, source: string): void {
+function assertVariableName(key: string, source: string): void {
   if (!variableName.test(key)) {
     throw new VaultDataError(
       `${source}: key ${JSON.stringify(key)} is not a valid environment variable name ([A-Za-z_][A-Za-z0-9_]*)`,

@@ -16,7 +16,7 @@ export function renderFiles(data: Record<string, unknown>, source = 'secret'): M
  * Refuses a key that is not one plain file name: a key with `/` or `..` from Vault must not
  * choose a path outside the configured directory.
  */
-export function assertPlainFileName(key: string, source = 'secret'): void {
+function assertPlainFileName(key: string, source = 'secret'): void {
   let why: string | undefined;
   if (key === '') why = 'is empty';
   else if (key === '.' || key === '..') why = 'names a directory';

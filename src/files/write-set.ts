@@ -4,6 +4,7 @@ import pLimit from 'p-limit';
 import { FileWriteError, UsageError } from '../errors/keyturn-error.ts';
 import { assertFileMode, writeFileAtomic } from './atomic-write.ts';
 import { checkDestination } from './check-destination.ts';
+import { checkParentOnce, parentOptions } from './check-parent-once.ts';
 import { describeErrno } from './describe-errno.ts';
 import { checkParent, ensureSafeParent, type ParentPlan } from './safe-dir.ts';
 
@@ -48,16 +49,33 @@ export async function writeFileSet(
   // Parents first, one at a time: creating a directory is refused if it appears meanwhile,
   // so two writes must not race to create the same one.
   const parents = new Map(files.map((f) => [dirname(f.path), f]));
-  for (const [dir, file] of parents) {
-    await ensureSafeParent(dir, {
-      ownerUid: file.uid,
-      ownerGid: file.gid,
-      keyturnUid: opts.keyturnUid,
-      allowInsecure: file.allowInsecureDir,
-    });
+  for (const [dir, file] of parents)
+    await ensureSafeParent(dir, parentOptions(file, opts.keyturnUid));
+  const { written, unchanged, failure } = await writeEach(files, opts);
+  // Report in the order of the plan, whatever order the writes finished in.
+  const order = new Map(files.map((f, index) => [f.path, index]));
+  const byPlan = (a: string, b: string) => (order.get(a) ?? 0) - (order.get(b) ?? 0);
+  written.sort(byPlan);
+  unchanged.sort(byPlan);
+  if (failure) {
+    const done = new Set([...written, ...unchanged]);
+    const notWritten = files.filter((f) => !done.has(f.path));
+    throw partialFailure(failure.path, failure.err, written, unchanged, notWritten);
   }
-  // Then the files, several at a time: each write is atomic on its own, and most of its time
-  // is two fsyncs that the disk can batch (1,000 secrets: see README benchmarks).
+  const changedGroups = new Set(
+    files
+      .filter((f) => f.group !== undefined && written.includes(f.path))
+      .map((f) => f.group ?? ''),
+  );
+  return { written, unchanged, changedGroups: [...changedGroups] };
+}
+
+/**
+ * The files, several at a time: each write is atomic on its own, and most of its time is two
+ * fsyncs that the disk can batch (1,000 secrets: see README benchmarks). After the first
+ * failure no further write starts.
+ */
+async function writeEach(files: PlannedFile[], opts: WriteSetOptions) {
   const limit = pLimit(WRITE_CONCURRENCY);
   const checkedParents = new Map<string, Promise<string>>();
   const written: string[] = [];
@@ -83,22 +101,7 @@ export async function writeFileSet(
       }),
     ),
   );
-  // Report in the order of the plan, whatever order the writes finished in.
-  const order = new Map(files.map((f, index) => [f.path, index]));
-  const byPlan = (a: string, b: string) => (order.get(a) ?? 0) - (order.get(b) ?? 0);
-  written.sort(byPlan);
-  unchanged.sort(byPlan);
-  if (failure) {
-    const done = new Set([...written, ...unchanged]);
-    const notWritten = files.filter((f) => !done.has(f.path));
-    throw partialFailure(failure.path, failure.err, written, unchanged, notWritten);
-  }
-  const changedGroups = new Set(
-    files
-      .filter((f) => f.group !== undefined && written.includes(f.path))
-      .map((f) => f.group ?? ''),
-  );
-  return { written, unchanged, changedGroups: [...changedGroups] };
+  return { written, unchanged, failure };
 }
 
 /** Checks every planned file without writing: mode, owner, duplicates, parents, destination type, writability. */
@@ -127,19 +130,8 @@ async function validateFile(
       { details: { path: file.path } },
     );
   }
-  const parent = {
-    ownerUid: file.uid,
-    ownerGid: file.gid,
-    keyturnUid: opts.keyturnUid,
-    allowInsecure: file.allowInsecureDir,
-  };
-  const key = JSON.stringify([dirname(file.path), parent]);
-  let checked = parents.get(key);
-  if (!checked) {
-    checked = checkParent(dirname(file.path), parent);
-    parents.set(key, checked);
-  }
-  const plan = await checked;
+  const parent = parentOptions(file, opts.keyturnUid);
+  const plan = await checkParentOnce(parents, dirname(file.path), parent, checkParent);
   try {
     await access(plan.existing, constants.W_OK | constants.X_OK);
   } catch (err) {

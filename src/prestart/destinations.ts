@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Config, FileOptions } from '../config/config-types.ts';
 import type { PlannedFile } from '../files/write-set.ts';
+import { planned } from './plan-files.ts';
 
 /**
  * Every path a run will write, known before anything is fetched, as a trial set for
@@ -10,19 +11,8 @@ import type { PlannedFile } from '../files/write-set.ts';
  */
 export function destinations(config: Config, cwd: string): PlannedFile[] {
   const checks: PlannedFile[] = [];
-  const add = (
-    path: string | undefined,
-    o: Pick<FileOptions, 'mode' | 'owner' | 'group' | 'allowInsecureDir'>,
-  ) => {
-    if (!path) return;
-    checks.push({
-      path: resolve(cwd, path),
-      content: '',
-      mode: o.mode,
-      uid: o.owner,
-      gid: o.group,
-      allowInsecureDir: o.allowInsecureDir,
-    });
+  const add = (path: string | undefined, options: Omit<FileOptions, 'onChange'>) => {
+    if (path) checks.push(planned(resolve(cwd, path), '', options));
   };
   for (const secret of config.secrets)
     add(secret.format === 'files' && secret.to ? join(secret.to, '*') : secret.to, secret);

@@ -84,7 +84,13 @@ function templateContext(secrets: SecretConfig[], fetched: SecretData[]) {
   return named;
 }
 
-function planned(path: string, content: string, options: FileOptions, group: string): PlannedFile {
+/** A file to write with the owner, mode and parent rule its config item asks for. */
+export function planned(
+  path: string,
+  content: string,
+  options: Omit<FileOptions, 'onChange'>,
+  group?: string,
+): PlannedFile {
   return {
     path,
     content,

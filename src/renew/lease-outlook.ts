@@ -27,13 +27,13 @@ export interface LeaseOutlook {
  * Once capped, each renewal in the [17/30, 23/30) window returns at most 43% of the
  * previous TTL, so this stops at the second capped renewal at the latest.
  */
-export const SHRINK_LIMIT = 0.5;
+const SHRINK_LIMIT = 0.5;
 
 /**
  * Below this a renewal window of [57%, 77%) of the TTL leaves under ~60 ms for the request
  * itself; Vault's TTLs are whole seconds, so only test servers and the cap produce it.
  */
-export const MIN_EXTENDABLE_TTL_MS = 250;
+const MIN_EXTENDABLE_TTL_MS = 250;
 
 /**
  * After a successful renewal: schedule another, or treat the lease as expiring (log in again,
@@ -77,7 +77,7 @@ export function isCappedByMaxTtl(warnings: readonly string[] | null | undefined)
  * latency and clock granularity on short test leases; 5 min keeps "shortly" shortly for
  * month-long tokens, whose secrets the application should keep using as long as it can.
  */
-export const EXIT_MARGIN = { fraction: 0.05, minMs: 1_000, maxMs: 5 * 60_000 } as const;
+const EXIT_MARGIN = { fraction: 0.05, minMs: 1_000, maxMs: 5 * 60_000 } as const;
 
 /**
  * The instant (same clock as the arguments, epoch ms) at which `agent` should exit 75 for a

@@ -19,7 +19,7 @@ export interface RunGroupOptions {
  * Why 10 s: a stopping actor only has to abandon a sleep or an HTTP call and maybe end a
  * child (SIGTERM then SIGKILL), and a container's supervisor kills us after ~10–30 s anyway.
  */
-export const DEFAULT_SETTLE_TIMEOUT_MS = 10_000;
+const DEFAULT_SETTLE_TIMEOUT_MS = 10_000;
 
 /**
  * Runs every actor concurrently under one child AbortController. The first actor to finish

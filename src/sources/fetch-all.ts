@@ -68,10 +68,7 @@ export async function fetchAll(
 }
 
 /** Best effort: a lease that cannot be revoked now dies with the token or its TTL. */
-export async function revokeLeases(
-  leases: Lease[],
-  deps: Pick<FetchDeps, 'client' | 'token' | 'log'>,
-) {
+async function revokeLeases(leases: Lease[], deps: Pick<FetchDeps, 'client' | 'token' | 'log'>) {
   await Promise.all(
     leases.map(async (lease) => {
       try {

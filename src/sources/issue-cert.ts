@@ -1,20 +1,17 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import type { Retrier } from '../auth/retrier.ts';
+import type { CertConfig } from '../config/config-types.ts';
 import { AuthError, VaultDataError } from '../errors/keyturn-error.ts';
 import type { Redactor } from '../log/redactor.ts';
 import type { VaultClient } from '../vault/client.ts';
 import { VaultResponseError } from '../vault/errors.ts';
-import type { Lease } from './read-secret.ts';
+import { type Lease, leaseOf } from './read-secret.ts';
 
-export interface CertRequest {
-  mount: string;
-  role: string;
-  commonName: string;
-  altNames: string[];
-  ipSans: string[];
-  ttlMs?: number;
-  keyType: 'ec' | 'rsa' | 'ed25519';
-}
+/** What `<mount>/issue/<role>` is asked for: the request part of a configured certificate. */
+export type CertRequest = Pick<
+  CertConfig,
+  'mount' | 'role' | 'commonName' | 'altNames' | 'ipSans' | 'ttlMs' | 'keyType'
+>;
 
 /** A certificate set as Vault issued it, checked before anything is written. */
 export interface IssuedCert {
@@ -56,19 +53,7 @@ export async function issueCert(
         },
       }),
     )
-    .catch((error: unknown) => {
-      if (error instanceof VaultResponseError && error.status === 403) {
-        throw new AuthError(`permission denied issuing a certificate from ${where}`, {
-          cause: error,
-        });
-      }
-      if (error instanceof VaultResponseError && error.status === 400) {
-        throw new VaultDataError(`${where} refused the request: ${error.errors.join('; ')}`, {
-          cause: error,
-        });
-      }
-      throw error;
-    });
+    .catch((error: unknown) => explainIssueFailure(error, where));
   const data = response?.data;
   if (data?.private_key) deps.redactor.add(data.private_key);
   if (!data?.certificate || !data.private_key || !data.issuing_ca) {
@@ -93,17 +78,26 @@ export async function issueCert(
     serialNumber: data.serial_number ?? cert.serialNumber,
     notAfterMs: Date.parse(cert.validTo),
     notBeforeMs: Date.parse(cert.validFrom),
-    lease: response?.leaseId
-      ? {
-          id: response.leaseId,
-          durationMs: response.leaseDurationSeconds * 1000,
-          renewable: response.renewable,
-        }
-      : undefined,
+    lease: response && leaseOf(response),
   };
 }
 
-export function parseCertificate(pem: string, where: string): X509Certificate {
+/** A 403 is the policy, a 400 the role refusing what was asked; anything else as it came. */
+function explainIssueFailure(error: unknown, where: string): never {
+  if (error instanceof VaultResponseError && error.status === 403) {
+    throw new AuthError(`permission denied issuing a certificate from ${where}`, {
+      cause: error,
+    });
+  }
+  if (error instanceof VaultResponseError && error.status === 400) {
+    throw new VaultDataError(`${where} refused the request: ${error.errors.join('; ')}`, {
+      cause: error,
+    });
+  }
+  throw error;
+}
+
+function parseCertificate(pem: string, where: string): X509Certificate {
   try {
     return new X509Certificate(pem);
   } catch (error) {

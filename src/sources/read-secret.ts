@@ -2,6 +2,7 @@ import type { Retrier } from '../auth/retrier.ts';
 import { AuthError, VaultDataError } from '../errors/keyturn-error.ts';
 import type { VaultClient } from '../vault/client.ts';
 import { VaultResponseError } from '../vault/errors.ts';
+import type { VaultResponse } from '../vault/types.ts';
 import type { KvMounts } from './kv-mounts.ts';
 
 /** A lease keyturn holds on behalf of a secret (dynamic credentials, leased certificates). */
@@ -9,6 +10,18 @@ export interface Lease {
   id: string;
   durationMs: number;
   renewable: boolean;
+}
+
+/** The lease of an answer, if it has one; Vault's seconds become milliseconds here, once. */
+export function leaseOf(
+  response: Pick<VaultResponse<unknown>, 'leaseId' | 'leaseDurationSeconds' | 'renewable'>,
+): Lease | undefined {
+  if (!response.leaseId) return undefined;
+  return {
+    id: response.leaseId,
+    durationMs: response.leaseDurationSeconds * 1000,
+    renewable: response.renewable,
+  };
 }
 
 export interface SecretData {
@@ -53,16 +66,7 @@ export async function readSecret(
     )
     .catch((error: unknown) => explainReadFailure(error, request));
   if (!response?.data) throw new VaultDataError(`${request.path}: Vault returned no data`);
-  if (!isV2) {
-    const lease = response.leaseId
-      ? {
-          id: response.leaseId,
-          durationMs: response.leaseDurationSeconds * 1000,
-          renewable: response.renewable,
-        }
-      : undefined;
-    return { data: response.data, lease };
-  }
+  if (!isV2) return { data: response.data, lease: leaseOf(response) };
   const inner = response.data as {
     data?: Record<string, unknown> | null;
     metadata?: { version?: number };

@@ -18,7 +18,7 @@ function stringMap(value: unknown): Record<string, string> {
 }
 
 /** Converts a wire `auth` block (types.ts documents the mapping). */
-export function parseAuth(wire: unknown): VaultAuth | null {
+function parseAuth(wire: unknown): VaultAuth | null {
   if (!isObject(wire)) return null;
   return {
     clientToken: str(wire.client_token),
@@ -37,7 +37,7 @@ export function parseAuth(wire: unknown): VaultAuth | null {
 }
 
 /** Converts a wire `wrap_info` block. */
-export function parseWrapInfo(wire: unknown): WrapInfo | null {
+function parseWrapInfo(wire: unknown): WrapInfo | null {
   if (!isObject(wire)) return null;
   return {
     token: str(wire.token),

@@ -1,7 +1,7 @@
 /**
- * Vault's response wrapper as it travels (snake_case, seconds) and as keyturn uses it
- * (camelCase, units in names). `parse-response.ts` converts one into the other, once, at
- * the wire boundary; nothing past the client sees a snake_case wrapper field.
+ * Vault's response wrapper as keyturn uses it (camelCase, units in names). On the wire it is
+ * snake_case with seconds; `parse-response.ts` converts it, once, at the wire boundary (from
+ * untyped JSON, checking each field), so nothing past the client sees a snake_case field.
  *
  * Field mapping (wire → keyturn):
  *   request_id → requestId, lease_id → leaseId ("" when none), renewable → renewable,
@@ -15,49 +15,8 @@
  *   wrap_info.creation_path → creationPath, wrap_info.wrapped_accessor → wrappedAccessor.
  */
 
-/** `LIST` goes on the wire as `GET ?list=true` (see vault-client.ts for why). */
+/** `LIST` goes on the wire as `GET ?list=true` (see wire-request.ts for why). */
 export type VaultMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'LIST';
-
-export interface WireAuth {
-  client_token: string;
-  accessor: string;
-  policies: string[] | null;
-  token_policies: string[] | null;
-  identity_policies?: string[] | null;
-  metadata: Record<string, string> | null;
-  lease_duration: number;
-  renewable: boolean;
-  entity_id: string;
-  token_type: string;
-  orphan: boolean;
-  num_uses: number;
-}
-
-export interface WireWrapInfo {
-  token: string;
-  accessor: string;
-  ttl: number;
-  creation_time: string;
-  creation_path: string;
-  wrapped_accessor?: string;
-}
-
-export interface WireResponse {
-  request_id: string;
-  lease_id: string;
-  renewable: boolean;
-  lease_duration: number;
-  data: unknown;
-  wrap_info: WireWrapInfo | null;
-  warnings: string[] | null;
-  auth: WireAuth | null;
-  mount_type?: string;
-}
-
-/** The body of a routed error (status ≥ 400). */
-export interface WireErrorBody {
-  errors: string[];
-}
 
 export interface VaultAuth {
   clientToken: string;

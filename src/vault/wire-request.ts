@@ -28,7 +28,7 @@ export interface WireSettings {
 }
 
 /** Encodes each segment; `.`/`..` are refused so a configured path cannot climb out of its mount. */
-export function encodePath(path: string): string {
+function encodePath(path: string): string {
   const segments = path.replace(/^\/+/, '').split('/');
   if (segments.some((s) => s === '.' || s === '..')) {
     throw new UsageError(`Vault path "${path}" must not contain "." or ".." segments`);

@@ -11,8 +11,8 @@ const UNIT_SECONDS: Record<string, number> = {
   h: 3600,
 };
 
-/** Go's time.Duration.String() for whole seconds: `1h0m0s`, `1m30s`, `2s`, `0s`. */
-export function goDurationString(seconds: number): string {
+/** Go's time.Duration.String() for whole seconds: `0s`, `45s`, `10m0s`, `72h0m0s`. */
+export function formatGoDuration(seconds: number): string {
   const total = Math.trunc(seconds);
   if (total === 0) return '0s';
   const sign = total < 0 ? '-' : '';
@@ -27,7 +27,7 @@ export function goDurationString(seconds: number): string {
 
 /** Vault's sdk/framework humanDuration: Go's String() without zero parts (`1h`, `10m`, `1h5s`). */
 export function humanDuration(seconds: number): string {
-  let s = goDurationString(seconds);
+  let s = formatGoDuration(seconds);
   if (s === '0s') return s;
   if (s.endsWith('m0s')) s = s.slice(0, -2);
   const idx = s.indexOf('h0m');
@@ -73,6 +73,29 @@ export function parseDurationSecond(value: unknown): number {
   const days = /^(\d+)d$/.exec(text);
   if (days) return Number(days[1]) * 86400;
   return Math.trunc(parseGoDuration(text));
+}
+
+/**
+ * ParseDurationSecond as engines' weakly typed fields read it (framework.FieldData): unset is
+ * 0, signs are allowed, and fractions are kept (the caller truncates); undefined when it
+ * cannot be parsed, so the caller picks its own error or fallback.
+ */
+export function parseDurationSeconds(value: unknown): number | undefined {
+  if (value === undefined || value === null) return 0;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim();
+  if (text === '') return 0;
+  if (/^[-+]?\d+$/.test(text)) return Number(text);
+  if (text.endsWith('d')) {
+    const days = text.slice(0, -1);
+    return /^[-+]?\d+$/.test(days) ? Number(days) * 86400 : undefined;
+  }
+  try {
+    return parseGoDuration(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A request field holding a duration: 400 naming the field when it cannot be parsed. */

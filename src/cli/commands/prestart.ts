@@ -1,10 +1,6 @@
-import { resolveStatePaths } from '../../agent/state-paths.ts';
 import { UsageError } from '../../errors/keyturn-error.ts';
-import { runPrestart } from '../../prestart/run-prestart.ts';
-import { loadRunConfig } from '../config-source.ts';
 import type { CommandRun } from '../context.ts';
-import { parseJsonInput } from '../input-json.ts';
-import { openVault } from '../open-vault.ts';
+import { openPrestart } from '../open-prestart.ts';
 
 /** `keyturn prestart`: secret ID in, files out, exit (SPEC §1). */
 export async function run({
@@ -21,22 +17,10 @@ export async function run({
     const { runPrestartDaemon } = await import('../../daemon/prestart-daemon.ts');
     return runPrestartDaemon({ ctx, out, globals, options, args: [] });
   }
-  const input = globals.inputJson ? parseJsonInput(await ctx.readStdin(), out.redactor) : {};
-  const loaded = await loadRunConfig(globals, ctx);
-  const { client, config } = openVault(loaded, ctx, out, input);
+  const { client, paths, prestart } = await openPrestart({ ctx, out, globals });
   try {
-    const result = await runPrestart({
-      config,
-      client,
-      env: ctx.env,
-      out,
-      signal: ctx.signal,
-      cwd: ctx.cwd,
-      uid: ctx.uid,
-      now: Date.now,
-      // Recorded for `keyturn status` (the token's expiry, the files written).
-      stateFile: resolveStatePaths(config, ctx.uid, ctx.env, ctx.cwd).stateFile,
-    });
+    // Recorded for `keyturn status` (the token's expiry, the files written).
+    const result = await prestart(paths.stateFile);
     out.log.info(
       {
         written: result.files.written.length,

@@ -1,5 +1,5 @@
+import { parseDurationSeconds } from '../go-duration.ts';
 import { badRequest } from './engine-errors.ts';
-import { parseDurationSeconds } from './vault-duration.ts';
 
 /** Request fields read the way Vault's `framework.FieldData` coerces them (weakly typed JSON). */
 export class FieldData {

@@ -1,8 +1,8 @@
 import type { Engine, EngineRequest, EngineResponse } from '../backend.ts';
+import { parseDurationSeconds } from '../go-duration.ts';
 import { badRequest, notFound, unsupportedOperation } from './engine-errors.ts';
 import { asDirectory, listKeys, listResponse } from './list-keys.ts';
 import { mountTtl } from './mount-ttl.ts';
-import { parseDurationSeconds } from './vault-duration.ts';
 
 /**
  * KV version 1 (Vault's passthrough backend): one unversioned JSON object per path. A `ttl`

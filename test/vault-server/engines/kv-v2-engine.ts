@@ -1,10 +1,10 @@
 import type { Clock, Engine, EngineRequest, EngineResponse } from '../backend.ts';
+import { formatGoDuration } from '../go-duration.ts';
 import { badRequest, notFound, unsupportedOperation, unsupportedPath } from './engine-errors.ts';
 import { FieldData } from './field-data.ts';
 import { readMetadata, versionMetadata, writeMetadata } from './kv-v2-metadata.ts';
 import { KvV2Store } from './kv-v2-store.ts';
 import { asDirectory, listKeys, listResponse } from './list-keys.ts';
-import { formatGoDuration } from './vault-duration.ts';
 
 /** The first path segment that selects a KV v2 route, and the key after it. */
 function splitRoute(subPath: string): [string, string] {

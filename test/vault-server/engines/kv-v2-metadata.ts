@@ -1,8 +1,8 @@
 import type { EngineResponse } from '../backend.ts';
+import { formatGoDuration, rfc3339Nano } from '../go-duration.ts';
 import { badRequest, notFound } from './engine-errors.ts';
 import type { FieldData } from './field-data.ts';
 import type { KvKeyMetadata, KvV2Store, KvVersion } from './kv-v2-store.ts';
-import { formatGoDuration, rfc3339Nano } from './vault-duration.ts';
 
 /** `metadata` of a `data/` read and the fields of a write answer, as Vault orders them. */
 export function versionMetadata(meta: KvKeyMetadata, number: number, version: KvVersion) {

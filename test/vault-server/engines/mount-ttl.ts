@@ -1,4 +1,4 @@
-import { parseDurationSeconds } from './vault-duration.ts';
+import { parseDurationSeconds } from '../go-duration.ts';
 
 /** Vault's system default for both the default and the max lease TTL: 768h. */
 export const SYSTEM_DEFAULT_TTL_SECONDS = 2_764_800;

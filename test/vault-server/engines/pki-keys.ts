@@ -75,23 +75,18 @@ export function signingAlgorithm(pair: PkiKeyPair): webcrypto.Algorithm | webcry
  */
 export function privateKeyPem(pair: PkiKeyPair, format: 'der' | 'pkcs8'): string {
   const key = KeyObject.from(pair.keys.privateKey);
-  const type =
-    format === 'pkcs8' || pair.type === 'ed25519'
-      ? 'pkcs8'
-      : pair.type === 'rsa'
-        ? 'pkcs1'
-        : 'sec1';
-  return String(key.export({ format: 'pem', type })).trim();
+  return String(key.export({ format: 'pem', type: encoding(pair, format) })).trim();
 }
 
 /** The same key as base64 DER, for `format=der`. */
 export function privateKeyDer(pair: PkiKeyPair, format: 'der' | 'pkcs8'): string {
   const key = KeyObject.from(pair.keys.privateKey);
-  const type =
-    format === 'pkcs8' || pair.type === 'ed25519'
-      ? 'pkcs8'
-      : pair.type === 'rsa'
-        ? 'pkcs1'
-        : 'sec1';
-  return Buffer.from(key.export({ format: 'der', type })).toString('base64');
+  return Buffer.from(key.export({ format: 'der', type: encoding(pair, format) })).toString(
+    'base64',
+  );
+}
+
+function encoding(pair: PkiKeyPair, format: 'der' | 'pkcs8'): 'pkcs8' | 'pkcs1' | 'sec1' {
+  if (format === 'pkcs8' || pair.type === 'ed25519') return 'pkcs8';
+  return pair.type === 'rsa' ? 'pkcs1' : 'sec1';
 }

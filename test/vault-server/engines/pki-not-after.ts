@@ -1,6 +1,6 @@
+import { formatGoDuration, rfc3339Nano } from '../go-duration.ts';
 import { badRequest } from './engine-errors.ts';
 import type { MountTtl } from './mount-ttl.ts';
-import { formatGoDuration, rfc3339Nano } from './vault-duration.ts';
 
 /** What a CA does with a leaf that would outlive it (`leaf_not_after_behavior`, default `err`). */
 export type LeafNotAfterBehavior = 'err' | 'truncate' | 'permit';

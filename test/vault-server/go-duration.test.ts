@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatGoDuration, parseDurationSeconds, rfc3339Nano } from './vault-duration.ts';
+import { formatGoDuration, parseDurationSeconds, rfc3339Nano } from './go-duration.ts';
 
 describe('parseDurationSeconds', () => {
   it.each([

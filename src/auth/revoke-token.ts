@@ -1,0 +1,27 @@
+import type { Output } from '../log/output.ts';
+import type { VaultClient } from '../vault/client.ts';
+import type { LoginResult } from './approle-login.ts';
+
+/** The two log lines of a revocation, saying why the token had to go. */
+export interface RevokeMessages {
+  revoked: string;
+  failed: string;
+}
+
+/**
+ * Revokes a login's token with revoke-self, which revokes its leases with it. Best effort,
+ * never throws: a token that cannot be revoked now still expires on its own.
+ */
+export async function revokeToken(
+  client: VaultClient,
+  login: LoginResult,
+  out: Output,
+  messages: RevokeMessages,
+): Promise<void> {
+  try {
+    await client.request('POST', 'auth/token/revoke-self', { token: login.token });
+    out.log.info({ accessor: login.accessor }, messages.revoked);
+  } catch (error) {
+    out.log.warn({ accessor: login.accessor, error: String(error) }, messages.failed);
+  }
+}

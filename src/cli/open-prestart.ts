@@ -1,0 +1,49 @@
+import { resolveStatePaths, type StatePaths } from '../agent/state-paths.ts';
+import type { Config } from '../config/config-types.ts';
+import { type PrestartResult, runPrestart } from '../prestart/run-prestart.ts';
+import type { VaultClient } from '../vault/client.ts';
+import { loadRunConfig } from './config-source.ts';
+import type { CommandRun } from './context.ts';
+import { parseJsonInput } from './input-json.ts';
+import { openVault } from './open-vault.ts';
+
+/** A command's run, up to the login: the caller decides when to spend the secret ID. */
+export interface OpenedPrestart {
+  /** The caller closes it. */
+  client: VaultClient;
+  /** The loaded config with `--input-json` answers and the environment merged in. */
+  config: Config;
+  paths: StatePaths;
+  /** Runs prestart (SPEC §§4–5) with this client and config; `stateFile` records it for `status`. */
+  prestart(stateFile?: string): Promise<PrestartResult>;
+}
+
+/**
+ * What `prestart`, `prestart --daemon` and `agent` share: read `--input-json`, load the
+ * config, open the Vault client, and hand back prestart ready to run. `beforeOpen` runs on the
+ * state paths before the client is opened (`prestart --daemon` refuses there when a renewer
+ * already runs for this config).
+ */
+export async function openPrestart(
+  { ctx, out, globals }: Pick<CommandRun<unknown>, 'ctx' | 'out' | 'globals'>,
+  beforeOpen?: (paths: StatePaths) => Promise<void>,
+): Promise<OpenedPrestart> {
+  const input = globals.inputJson ? parseJsonInput(await ctx.readStdin(), out.redactor) : {};
+  const loaded = await loadRunConfig(globals, ctx);
+  const paths = resolveStatePaths(loaded, ctx.uid, ctx.env, ctx.cwd);
+  await beforeOpen?.(paths);
+  const { client, config } = openVault(loaded, ctx, out, input);
+  const prestart = (stateFile?: string) =>
+    runPrestart({
+      config,
+      client,
+      env: ctx.env,
+      out,
+      signal: ctx.signal,
+      cwd: ctx.cwd,
+      uid: ctx.uid,
+      now: Date.now,
+      ...(stateFile === undefined ? {} : { stateFile }),
+    });
+  return { client, config, paths, prestart };
+}
