@@ -1,5 +1,6 @@
-import { appRoleLogin } from '../../auth/approle-login.ts';
+import { appRoleLogin, type LoginResult } from '../../auth/approle-login.ts';
 import { createRetrier } from '../../auth/retrier.ts';
+import { revokeToken } from '../../auth/revoke-token.ts';
 import { checkTargets } from '../../check/capability-paths.ts';
 import { checkGivenToken } from '../../check/check-token.ts';
 import { formatCheckTable, runCheck } from '../../check/run-check.ts';
@@ -21,12 +22,12 @@ export async function run({ ctx, out, globals }: CommandRun): Promise<number> {
   const { client, config, env } = openVault(loaded, ctx, out, input);
   const retrier = createRetrier(config.vault.retry, out.log, ctx.signal);
   let token = env.token;
-  let revoke = false;
+  let login: LoginResult | undefined;
   try {
     if (token) {
       await checkGivenToken(token, { client, retrier, log: out.log });
     } else {
-      const login = await appRoleLogin(config.auth.approle, {
+      login = await appRoleLogin(config.auth.approle, {
         client,
         retrier,
         log: out.log,
@@ -35,7 +36,6 @@ export async function run({ ctx, out, globals }: CommandRun): Promise<number> {
         now: Date.now,
       });
       token = login.token;
-      revoke = true;
     }
     const current = token;
     const mounts = new KvMounts(client, retrier, () => current, out.log);
@@ -44,8 +44,11 @@ export async function run({ ctx, out, globals }: CommandRun): Promise<number> {
     out.print(formatCheckTable(rows));
     return rows.every((r) => r.allowed && r.exists !== false) ? 0 : 1;
   } finally {
-    if (revoke && token) {
-      await client.request('POST', 'auth/token/revoke-self', { token }).catch(() => undefined);
+    if (login) {
+      await revokeToken(client, login, out, {
+        revoked: 'revoked the token of the check',
+        failed: 'could not revoke the token of the check; it expires with its TTL',
+      });
     }
     client.close();
   }
