@@ -56,5 +56,13 @@ const result = await build({
   logLevel: 'warning',
 });
 await chmod('dist/keyturn.mjs', 0o755);
+// One non-ASCII character (esbuild escapes strings, not regex literals) makes V8 keep the
+// whole source as two bytes a character: refuse it here rather than pay 0.7 MiB per process.
+const text = await readFile('dist/keyturn.mjs', 'latin1');
+const wide = text.search(/[^\x00-\x7f]/);
+if (wide >= 0)
+  throw new Error(
+    `dist/keyturn.mjs is not ASCII at offset ${wide}: ${text.slice(wide - 40, wide + 10)}`,
+  );
 const bytes = result.metafile.outputs['dist/keyturn.mjs']?.bytes ?? 0;
 console.log(`dist/keyturn.mjs ${(bytes / 1024).toFixed(0)} KiB`);

@@ -1,0 +1,29 @@
+// `npm run bench`: every benchmark in turn, each in its own process (its own test server
+// and memory), printing Markdown for the README. Run after `npm run build`.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { loadavg } from 'node:os';
+
+const benches: [string, string][] = [
+  ['Start time and throughput', 'run.ts'],
+  ['Idle agent: memory and CPU between renewals', 'agent-idle.ts'],
+  ['10,000 accelerated renewal cycles: heap and RSS', 'renewal-cycles.ts'],
+  ['Fleet spread of first renewals', 'fleet-spread.ts'],
+];
+
+let failed = 0;
+for (const [title, file] of benches) {
+  const load = loadavg()
+    .map((n) => n.toFixed(2))
+    .join(', ');
+  process.stdout.write(`\n### ${title} (\`bench/${file}\`; load average ${load})\n\n`);
+  const child = spawn(process.execPath, [new URL(file, import.meta.url).pathname], {
+    stdio: 'inherit',
+  });
+  const [code] = await once(child, 'close');
+  if (code !== 0) {
+    failed++;
+    process.stderr.write(`bench/${file} exited ${code}\n`);
+  }
+}
+process.exitCode = failed ? 1 : 0;
