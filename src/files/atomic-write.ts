@@ -23,6 +23,11 @@ export interface AtomicWriteOptions {
    * files in one directory walk its path once, not a thousand times.
    */
   parents?: Map<string, Promise<string>>;
+  /**
+   * A write set fsyncs each directory once, after all its renames, instead of once per file:
+   * each file is still atomic; the set is durable when the set returns.
+   */
+  unsyncedDirs?: Set<string>;
 }
 
 export type WriteOutcome = 'written' | 'unchanged';
@@ -130,7 +135,8 @@ async function replaceFile(
     step = 'renaming over the destination';
     await rename(temp, path);
     step = 'flushing the directory';
-    await syncDirectory(dir);
+    if (opts.unsyncedDirs) opts.unsyncedDirs.add(dir);
+    else await syncDirectory(dir);
   } catch (err) {
     await handle?.close().catch(() => undefined);
     await rm(temp, { force: true }).catch(() => undefined);

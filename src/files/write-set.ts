@@ -6,7 +6,7 @@ import { assertFileMode, writeFileAtomic } from './atomic-write.ts';
 import { checkDestination } from './check-destination.ts';
 import { checkParentOnce, parentOptions } from './check-parent-once.ts';
 import { describeErrno } from './describe-errno.ts';
-import { checkParent, ensureSafeParent, type ParentPlan } from './safe-dir.ts';
+import { checkParent, ensureSafeParent, type ParentPlan, syncDirectory } from './safe-dir.ts';
 
 /** Files written at once; each holds a descriptor and waits on fsync. */
 const WRITE_CONCURRENCY = 16;
@@ -78,6 +78,7 @@ export async function writeFileSet(
 async function writeEach(files: PlannedFile[], opts: WriteSetOptions) {
   const limit = pLimit(WRITE_CONCURRENCY);
   const checkedParents = new Map<string, Promise<string>>();
+  const unsyncedDirs = new Set<string>();
   const written: string[] = [];
   const unchanged: string[] = [];
   let failure: { path: string; err: unknown } | undefined;
@@ -93,6 +94,7 @@ async function writeEach(files: PlannedFile[], opts: WriteSetOptions) {
             allowInsecureDir: file.allowInsecureDir,
             keyturnUid: opts.keyturnUid,
             parents: checkedParents,
+            unsyncedDirs,
           });
           (outcome === 'written' ? written : unchanged).push(file.path);
         } catch (err) {
@@ -101,6 +103,15 @@ async function writeEach(files: PlannedFile[], opts: WriteSetOptions) {
       }),
     ),
   );
+  // Renames done, the directories are flushed once each (also after a failure, for the
+  // files that were replaced).
+  for (const dir of unsyncedDirs) {
+    try {
+      await syncDirectory(dir);
+    } catch (err) {
+      failure ??= { path: dir, err };
+    }
+  }
   return { written, unchanged, failure };
 }
 
