@@ -12,16 +12,36 @@ export async function renderTemplate(
   sourcePath: string,
   secrets: TemplateSecrets,
 ): Promise<string> {
-  let source: string;
+  return renderTemplateSource(await readTemplate(sourcePath), secrets, sourcePath);
+}
+
+/** Reads and parses a template without rendering it: what can be judged before any secret is known. */
+export async function checkTemplate(sourcePath: string): Promise<void> {
+  parseTemplate(new StrictWriter(), await readTemplate(sourcePath), sourcePath);
+}
+
+async function readTemplate(sourcePath: string): Promise<string> {
   try {
-    source = await readFile(sourcePath, 'utf8');
+    return await readFile(sourcePath, 'utf8');
   } catch (err) {
     throw new UsageError(`cannot read template ${sourcePath}: ${describeErrno(err)}`, {
       cause: err,
       details: { path: sourcePath },
     });
   }
-  return renderTemplateSource(source, secrets, sourcePath);
+}
+
+/** Parses (a syntax error is the config's fault: 64) and refuses partials. */
+function parseTemplate(writer: StrictWriter, source: string, label: string): void {
+  let tokens: unknown[];
+  try {
+    tokens = writer.parse(source);
+  } catch (err) {
+    throw new UsageError(`${label}: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    });
+  }
+  refusePartials(tokens, label);
 }
 
 /**
@@ -35,15 +55,7 @@ export function renderTemplateSource(
   label = 'template',
 ): string {
   const writer = new StrictWriter();
-  let tokens: unknown[];
-  try {
-    tokens = writer.parse(source);
-  } catch (err) {
-    throw new UsageError(`${label}: ${err instanceof Error ? err.message : String(err)}`, {
-      cause: err,
-    });
-  }
-  refusePartials(tokens, label);
+  parseTemplate(writer, source, label);
   try {
     return writer.render(source, new StrictContext({ secrets }));
   } catch (err) {
