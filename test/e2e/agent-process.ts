@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { cliPath, type RunOptions, type RunResult } from './run-keyturn.ts';
+import { cliEnv, cliPath, type RunOptions, type RunResult } from './run-keyturn.ts';
 
 export type LogLine = Record<string, unknown> & { msg?: string; level?: string };
 
@@ -19,15 +18,8 @@ export interface KeyturnProcess extends AsyncDisposable {
 
 /** Spawns the built CLI like runKeyturn, without waiting for it to end. */
 export function startKeyturn(args: string[], options: RunOptions = {}): KeyturnProcess {
-  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`npm run build\` first`);
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? '/',
-  };
-  for (const [key, value] of Object.entries(options.env ?? {}))
-    if (value !== undefined) env[key] = value;
   const child = spawn(process.execPath, [cliPath, ...args], {
-    env,
+    env: cliEnv(options.env),
     cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -3,32 +3,27 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   errorLine,
+  expectNoFetchSecrets,
   filesUnder,
-  labelled,
-  recordTokens,
   requestPaths,
-  runPrestart,
+  startFetchWorld,
 } from './fetch-world.ts';
-import { expectNoSecrets } from './run-keyturn.ts';
-import { mountEngines, setupApp, startVaultServer, tempDir } from './vault-fixture.ts';
+import { tempDir } from './vault-fixture.ts';
 
 const names = ['one', 'two', 'three', 'four', 'five'];
 const value = (name: string) => `value-of-${name}-5555`;
 
 describe('keyturn prestart: KV version detection (SPEC §3)', () => {
   it('asks once per mount, however many secrets live on it', async () => {
-    await using vault = await startVaultServer();
+    await using world = await startFetchWorld(async (vault) => {
+      for (const name of names)
+        await vault.write(`secret/data/app/${name}`, { data: { v: value(name) } });
+      await vault.write('kv/app/a', { v: 'kv-value-a-6666' });
+      await vault.write('kv/app/b', { v: 'kv-value-b-7777' });
+    });
+    const { vault } = world;
     await using dir = await tempDir();
-    await mountEngines(vault);
-    const app = await setupApp(vault);
-    for (const name of names)
-      await vault.write(`secret/data/app/${name}`, { data: { v: value(name) } });
-    await vault.write('kv/app/a', { v: 'kv-value-a-6666' });
-    await vault.write('kv/app/b', { v: 'kv-value-b-7777' });
-    const tokens = recordTokens(vault);
-    const { result, secretId } = await runPrestart(
-      vault,
-      app,
+    const { result } = await world.prestart(
       dir.path,
       `secrets:
 ${names.map((n) => `  - { path: secret/app/${n}, field: v, to: out/${n} }`).join('\n')}
@@ -51,33 +46,23 @@ ${names.map((n) => `  - { path: secret/app/${n}, field: v, to: out/${n} }`).join
       expect(await readFile(join(dir.path, 'out', name), 'utf8')).toBe(value(name));
     }
     expect(await readFile(join(dir.path, 'out', 'b'), 'utf8')).toBe('kv-value-b-7777');
-    expectNoSecrets(result, {
+    expectNoFetchSecrets(result, world, {
       ...Object.fromEntries(names.map((n) => [n, value(n)])),
       a: 'kv-value-a-6666',
       b: 'kv-value-b-7777',
-      secretId,
-      roleId: app.roleId,
-      ...labelled('token', tokens),
     });
   });
 
   it('tells apart two mounts under one first segment (team/a/ is KV v1, team/b/ is KV v2)', async () => {
-    await using vault = await startVaultServer();
+    await using world = await startFetchWorld(async (vault) => {
+      await vault.write('sys/mounts/team/a', { type: 'kv', options: { version: '1' } });
+      await vault.write('sys/mounts/team/b', { type: 'kv', options: { version: '2' } });
+      await vault.write('team/a/x', { v: 'team-a-value-1212' });
+      await vault.write('team/b/data/y', { data: { v: 'team-b-value-3434' } });
+    }, 'path "team/a/*" { capabilities = ["read"] }\npath "team/b/data/*" { capabilities = ["read"] }\n');
+    const { vault } = world;
     await using dir = await tempDir();
-    await mountEngines(vault);
-    await vault.write('sys/mounts/team/a', { type: 'kv', options: { version: '1' } });
-    await vault.write('sys/mounts/team/b', { type: 'kv', options: { version: '2' } });
-    const app = await setupApp(
-      vault,
-      {},
-      'path "team/a/*" { capabilities = ["read"] }\npath "team/b/data/*" { capabilities = ["read"] }\n',
-    );
-    await vault.write('team/a/x', { v: 'team-a-value-1212' });
-    await vault.write('team/b/data/y', { data: { v: 'team-b-value-3434' } });
-    const tokens = recordTokens(vault);
-    const { result, secretId } = await runPrestart(
-      vault,
-      app,
+    const { result } = await world.prestart(
       dir.path,
       `secrets:
   - { path: team/a/x, field: v, to: out/a }
@@ -88,12 +73,9 @@ ${names.map((n) => `  - { path: secret/app/${n}, field: v, to: out/${n} }`).join
     expect(await readFile(join(dir.path, 'out', 'a'), 'utf8')).toBe('team-a-value-1212');
     expect(await readFile(join(dir.path, 'out', 'b'), 'utf8')).toBe('team-b-value-3434');
     expect(requestPaths(vault, /^team\//).sort()).toEqual(['team/a/x', 'team/b/data/y']);
-    expectNoSecrets(result, {
+    expectNoFetchSecrets(result, world, {
       a: 'team-a-value-1212',
       b: 'team-b-value-3434',
-      secretId,
-      roleId: app.roleId,
-      ...labelled('token', tokens),
     });
   });
 
@@ -102,6 +84,10 @@ ${names.map((n) => `  - { path: secret/app/${n}, field: v, to: out/${n} }`).join
   const plusPolicy = `
 path "secret/data/+/db" { capabilities = ["read"] }
 `;
+  const plusWorld = () =>
+    startFetchWorld(async (vault) => {
+      await vault.write('secret/data/app/db', { data: { password: 'plus-policy-pass-8888' } });
+    }, plusPolicy);
 
   it.each([
     ['defaults', 'defaults: { kv_version: 2 }\n', ''],
@@ -109,15 +95,10 @@ path "secret/data/+/db" { capabilities = ["read"] }
   ])(
     'when detection is refused, kv_version in %s decides and the read goes to secret/data/',
     async (_where, defaults, onSecret) => {
-      await using vault = await startVaultServer();
+      await using world = await plusWorld();
+      const { vault } = world;
       await using dir = await tempDir();
-      await mountEngines(vault);
-      const app = await setupApp(vault, {}, plusPolicy);
-      await vault.write('secret/data/app/db', { data: { password: 'plus-policy-pass-8888' } });
-      const tokens = recordTokens(vault);
-      const { result, secretId } = await runPrestart(
-        vault,
-        app,
+      const { result } = await world.prestart(
         dir.path,
         `${defaults}secrets:
   - { path: secret/app/db, field: password, to: out/db${onSecret} }
@@ -128,25 +109,17 @@ path "secret/data/+/db" { capabilities = ["read"] }
       expect(detection.map((r) => r.status)).toEqual([403]);
       expect(requestPaths(vault, /^secret\//)).toEqual(['secret/data/app/db']);
       expect(await readFile(join(dir.path, 'out', 'db'), 'utf8')).toBe('plus-policy-pass-8888');
-      expectNoSecrets(result, {
+      expectNoFetchSecrets(result, world, {
         password: 'plus-policy-pass-8888',
-        secretId,
-        roleId: app.roleId,
-        ...labelled('token', tokens),
       });
     },
   );
 
   it('when detection is refused and no kv_version is set, exits 77 naming the path and suggesting kv_version', async () => {
-    await using vault = await startVaultServer();
+    await using world = await plusWorld();
+    const { vault } = world;
     await using dir = await tempDir();
-    await mountEngines(vault);
-    const app = await setupApp(vault, {}, plusPolicy);
-    await vault.write('secret/data/app/db', { data: { password: 'plus-policy-pass-8888' } });
-    const tokens = recordTokens(vault);
-    const { result, secretId } = await runPrestart(
-      vault,
-      app,
+    const { result } = await world.prestart(
       dir.path,
       `secrets:
   - { path: secret/app/db, field: password, to: out/db }
@@ -159,11 +132,8 @@ path "secret/data/+/db" { capabilities = ["read"] }
     expect(error.msg).toContain('kv_version');
     expect(requestPaths(vault, /^secret\//)).toEqual([]);
     expect(await filesUnder(dir.path)).toEqual(['keyturn.yaml']);
-    expectNoSecrets(result, {
+    expectNoFetchSecrets(result, world, {
       password: 'plus-policy-pass-8888',
-      secretId,
-      roleId: app.roleId,
-      ...labelled('token', tokens),
     });
   });
 });

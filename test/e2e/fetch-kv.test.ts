@@ -3,40 +3,34 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   errorLine,
+  expectNoFetchSecrets,
   filesUnder,
-  labelled,
-  recordTokens,
   requestPaths,
-  runPrestart,
+  startFetchWorld,
 } from './fetch-world.ts';
-import { expectNoSecrets, logLines } from './run-keyturn.ts';
-import { mountEngines, setupApp, startVaultServer, tempDir } from './vault-fixture.ts';
+import { logLines } from './run-keyturn.ts';
+import { tempDir } from './vault-fixture.ts';
 
 const versions = ['first-pass-1111', 'second-pass-2222', 'third-pass-3333'];
 
 /** A world with three versions of secret/app/db (KV v2) and one KV v1 secret. */
-async function kvWorld(policy?: string) {
-  const vault = await startVaultServer();
-  await mountEngines(vault);
-  const app = await setupApp(vault, {}, policy);
-  for (const password of versions) {
-    await vault.write('secret/data/app/db', { data: { password } });
-  }
-  await vault.write('kv/app/api', { key: 'kv-one-api-key-4444' });
-  const tokens = recordTokens(vault);
-  return { vault, app, tokens };
+function kvWorld() {
+  return startFetchWorld(async (vault) => {
+    for (const password of versions) {
+      await vault.write('secret/data/app/db', { data: { password } });
+    }
+    await vault.write('kv/app/api', { key: 'kv-one-api-key-4444' });
+  });
 }
 
 const secretValues = Object.fromEntries(versions.map((v, i) => [`version${i + 1}`, v]));
 
 describe('keyturn prestart: KV reads', () => {
   it('reads a pinned KV v2 version, and the latest without a pin', async () => {
-    const { vault, app, tokens } = await kvWorld();
-    await using _vault = vault;
+    await using world = await kvWorld();
+    const { vault } = world;
     await using dir = await tempDir();
-    const { result, secretId } = await runPrestart(
-      vault,
-      app,
+    const { result } = await world.prestart(
       dir.path,
       `secrets:
   - { path: secret/app/db, version: 2, field: password, to: out/pinned }
@@ -54,12 +48,9 @@ describe('keyturn prestart: KV reads', () => {
     expect(requestPaths(vault, /^kv\//)).toEqual(['kv/app/api']);
     const fetched = logLines(result).filter((l) => l.msg === 'fetched');
     expect(fetched.map((l) => l.version).sort()).toEqual([2, 3, undefined]);
-    expectNoSecrets(result, {
+    expectNoFetchSecrets(result, world, {
       ...secretValues,
       api: 'kv-one-api-key-4444',
-      secretId,
-      roleId: app.roleId,
-      ...labelled('token', tokens),
     });
   });
 
@@ -70,14 +61,12 @@ describe('keyturn prestart: KV reads', () => {
   ])(
     'a %s version that was %s exits 65 naming path and version, writing nothing',
     async (_which, action, version, pin, message) => {
-      const { vault, app, tokens } = await kvWorld();
-      await using _vault = vault;
+      await using world = await kvWorld();
+      const { vault } = world;
       await using dir = await tempDir();
       const endpoint = `secret/${action === 'deleted' ? 'delete' : 'destroy'}/app/db`;
       expect((await vault.write(endpoint, { versions: [version] })).status).toBe(204);
-      const { result, secretId } = await runPrestart(
-        vault,
-        app,
+      const { result } = await world.prestart(
         dir.path,
         `secrets:
   - { path: kv/app/api, field: key, to: out/api }
@@ -89,12 +78,9 @@ describe('keyturn prestart: KV reads', () => {
       expect(error.msg).toMatch(message);
       expect(error).toMatchObject({ path: 'secret/app/db', version });
       expect(await filesUnder(dir.path)).toEqual(['keyturn.yaml']);
-      expectNoSecrets(result, {
+      expectNoFetchSecrets(result, world, {
         ...secretValues,
         api: 'kv-one-api-key-4444',
-        secretId,
-        roleId: app.roleId,
-        ...labelled('token', tokens),
       });
     },
   );
@@ -103,12 +89,9 @@ describe('keyturn prestart: KV reads', () => {
     ['KV v2', 'secret/app/missing'],
     ['KV v1', 'kv/app/missing'],
   ])('a missing %s path exits 65 naming it, writing nothing', async (_kind, path) => {
-    const { vault, app, tokens } = await kvWorld();
-    await using _vault = vault;
+    await using world = await kvWorld();
     await using dir = await tempDir();
-    const { result, secretId } = await runPrestart(
-      vault,
-      app,
+    const { result } = await world.prestart(
       dir.path,
       `secrets:
   - { path: secret/app/db, format: json, to: out/db.json }
@@ -120,21 +103,13 @@ describe('keyturn prestart: KV reads', () => {
     expect(error.msg).toContain(`no secret at ${path}`);
     expect(error.path).toBe(path);
     expect(await filesUnder(dir.path)).toEqual(['keyturn.yaml']);
-    expectNoSecrets(result, {
-      ...secretValues,
-      secretId,
-      roleId: app.roleId,
-      ...labelled('token', tokens),
-    });
+    expectNoFetchSecrets(result, world, secretValues);
   });
 
   it('a missing field exits 65 naming the field and the keys, never the values', async () => {
-    const { vault, app, tokens } = await kvWorld();
-    await using _vault = vault;
+    await using world = await kvWorld();
     await using dir = await tempDir();
-    const { result, secretId } = await runPrestart(
-      vault,
-      app,
+    const { result } = await world.prestart(
       dir.path,
       `secrets:
   - { path: kv/app/api, field: key, to: out/api }
@@ -146,22 +121,17 @@ describe('keyturn prestart: KV reads', () => {
     expect(error.msg).toContain('secret/app/db has no field "passwd"');
     expect(error.msg).toContain('password'); // the key that exists, as a hint
     expect(await filesUnder(dir.path)).toEqual(['keyturn.yaml']);
-    expectNoSecrets(result, {
+    expectNoFetchSecrets(result, world, {
       ...secretValues,
       api: 'kv-one-api-key-4444',
-      secretId,
-      roleId: app.roleId,
-      ...labelled('token', tokens),
     });
   });
 
   it('a version pin on a mount that turns out to be KV v1 exits 65 instead of reading the unversioned secret', async () => {
-    const { vault, app, tokens } = await kvWorld();
-    await using _vault = vault;
+    await using world = await kvWorld();
+    const { vault } = world;
     await using dir = await tempDir();
-    const { result, secretId } = await runPrestart(
-      vault,
-      app,
+    const { result } = await world.prestart(
       dir.path,
       `secrets:
   - { path: kv/app/api, version: 2, field: key, to: out/api }
@@ -171,11 +141,8 @@ describe('keyturn prestart: KV reads', () => {
     expect(errorLine(result).msg).toMatch(/kv\/app\/api.*version.*KV v1/);
     expect(requestPaths(vault, /^kv\//)).toEqual([]);
     expect(await filesUnder(dir.path)).toEqual(['keyturn.yaml']);
-    expectNoSecrets(result, {
+    expectNoFetchSecrets(result, world, {
       api: 'kv-one-api-key-4444',
-      secretId,
-      roleId: app.roleId,
-      ...labelled('token', tokens),
     });
   });
 });

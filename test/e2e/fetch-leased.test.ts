@@ -3,24 +3,22 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   errorLine,
+  expectNoFetchSecrets,
   filesUnder,
   labelled,
   recordEngineSecrets,
-  recordTokens,
-  runPrestart,
+  startFetchWorld,
 } from './fetch-world.ts';
-import { expectNoSecrets, logLines } from './run-keyturn.ts';
-import { mountEngines, setupApp, startVaultServer, tempDir } from './vault-fixture.ts';
+import { logLines } from './run-keyturn.ts';
+import { tempDir } from './vault-fixture.ts';
 
-async function world() {
-  const vault = await startVaultServer();
-  await mountEngines(vault);
-  const app = await setupApp(vault);
-  await vault.write('kv/app/api', { key: 'leased-world-api-5151' });
-  const tokens = recordTokens(vault);
-  const keys = recordEngineSecrets(vault, 'pki/', ['private_key']);
-  const passwords = recordEngineSecrets(vault, 'database/', ['password']);
-  return { vault, app, tokens, keys, passwords };
+async function leasedWorld() {
+  const world = await startFetchWorld(async (vault) => {
+    await vault.write('kv/app/api', { key: 'leased-world-api-5151' });
+  });
+  const keys = recordEngineSecrets(world.vault, 'pki/', ['private_key']);
+  const passwords = recordEngineSecrets(world.vault, 'database/', ['password']);
+  return { ...world, keys, passwords };
 }
 
 const cert = (fields: string) => `certs:
@@ -29,12 +27,10 @@ const cert = (fields: string) => `certs:
 
 describe('keyturn prestart: dynamic secrets and certificates', () => {
   it('a dynamic secret is read from its path as is, and its lease is recorded and kept', async () => {
-    const { vault, app, tokens, passwords } = await world();
-    await using _vault = vault;
+    await using world = await leasedWorld();
+    const { vault, passwords } = world;
     await using dir = await tempDir();
-    const { result, secretId } = await runPrestart(
-      vault,
-      app,
+    const { result } = await world.prestart(
       dir.path,
       `token: { sink: { path: out/token } }
 secrets:
@@ -58,21 +54,16 @@ secrets:
     };
     expect(engine.liveUsers()).toEqual([creds.username]);
     expect(vault.requests.some((r) => /revoke/.test(r.path))).toBe(false);
-    expectNoSecrets(result, {
-      secretId,
-      roleId: app.roleId,
-      ...labelled('token', tokens),
+    expectNoFetchSecrets(result, world, {
       ...labelled('password', passwords),
     });
   });
 
   it('key_type that differs from the role: exit 65 naming key_type, nothing written, no key printed', async () => {
-    const { vault, app, tokens, keys } = await world();
-    await using _vault = vault;
+    await using world = await leasedWorld();
+    const { keys } = world;
     await using dir = await tempDir();
-    const { result, secretId } = await runPrestart(
-      vault,
-      app,
+    const { result } = await world.prestart(
       dir.path,
       `secrets:
   - { path: kv/app/api, field: key, to: out/api }
@@ -85,22 +76,17 @@ ${cert('common_name: app.service.consul, key_type: rsa')}`,
     expect(await filesUnder(dir.path)).toEqual(['keyturn.yaml']);
     expect(keys.length).toBeGreaterThan(0); // a key did come back, and stayed unprinted
     expect(result.stdout + result.stderr).not.toContain('PRIVATE KEY');
-    expectNoSecrets(result, {
+    expectNoFetchSecrets(result, world, {
       api: 'leased-world-api-5151',
-      secretId,
-      roleId: app.roleId,
-      ...labelled('token', tokens),
       ...labelled('key', keys),
     });
   });
 
   it('a common name the role refuses: exit 65 with Vault’s reason, nothing written', async () => {
-    const { vault, app, tokens, keys } = await world();
-    await using _vault = vault;
+    await using world = await leasedWorld();
+    const { vault, keys } = world;
     await using dir = await tempDir();
-    const { result, secretId } = await runPrestart(
-      vault,
-      app,
+    const { result } = await world.prestart(
       dir.path,
       `secrets:
   - { path: kv/app/api, field: key, to: out/api }
@@ -113,11 +99,8 @@ ${cert('common_name: app.example.com')}`,
     // A 400 is final: asked once, not retried.
     expect(vault.requests.filter((r) => r.path === 'pki/issue/web')).toHaveLength(1);
     expect(await filesUnder(dir.path)).toEqual(['keyturn.yaml']);
-    expectNoSecrets(result, {
+    expectNoFetchSecrets(result, world, {
       api: 'leased-world-api-5151',
-      secretId,
-      roleId: app.roleId,
-      ...labelled('token', tokens),
       ...labelled('key', keys),
     });
   });

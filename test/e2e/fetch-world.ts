@@ -1,8 +1,14 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { EngineResponse } from '../vault-server/backend.ts';
-import { logLines, type RunResult, runKeyturn } from './run-keyturn.ts';
-import type { AppRoleSetup, VaultServer } from './vault-fixture.ts';
+import { expectNoSecrets, logLines, type RunResult, runKeyturn } from './run-keyturn.ts';
+import {
+  type AppRoleSetup,
+  mountEngines,
+  setupApp,
+  startVaultServer,
+  type VaultServer,
+} from './vault-fixture.ts';
 
 /** Fast retries so a failing Vault costs a test well under a second per call. */
 export const fastVault =
@@ -61,6 +67,60 @@ export function recordTokens(vault: VaultServer): string[] {
     return entry;
   };
   return minted;
+}
+
+/** A running Vault with the usual engines, an AppRole, and what keyturn was handed since. */
+export interface FetchWorld extends AsyncDisposable {
+  vault: VaultServer;
+  app: AppRoleSetup;
+  /** Every token minted after setup. */
+  tokens: string[];
+  /** The secret ID of every run of `prestart`. */
+  secretIds: string[];
+  /** runPrestart against this world, remembering the secret ID it used. */
+  prestart(dir: string, body: string, options?: PrestartOptions): Promise<PrestartRun>;
+}
+
+/**
+ * Starts the world for a fetch test (`await using`): `seed` writes its secrets first, so
+ * `tokens` holds only what keyturn's runs minted.
+ */
+export async function startFetchWorld(
+  seed: (vault: VaultServer) => Promise<void>,
+  policy?: string,
+): Promise<FetchWorld> {
+  const vault = await startVaultServer();
+  await mountEngines(vault);
+  const app = await setupApp(vault, {}, policy);
+  await seed(vault);
+  const tokens = recordTokens(vault);
+  const secretIds: string[] = [];
+  return {
+    vault,
+    app,
+    tokens,
+    secretIds,
+    async prestart(dir, body, options) {
+      const run = await runPrestart(vault, app, dir, body, options);
+      secretIds.push(run.secretId);
+      return run;
+    },
+    [Symbol.asyncDispose]: () => vault[Symbol.asyncDispose](),
+  };
+}
+
+/** SPEC §8 for a fetch world: none of `extra`, the secret IDs, role ID or tokens printed. */
+export function expectNoFetchSecrets(
+  result: RunResult,
+  world: FetchWorld,
+  extra: Record<string, string> = {},
+): void {
+  expectNoSecrets(result, {
+    ...extra,
+    ...labelled('secretId', world.secretIds),
+    roleId: world.app.roleId,
+    ...labelled('token', world.tokens),
+  });
 }
 
 /**

@@ -41,6 +41,34 @@ const issueReason = (run: PrestartRun) =>
 const inode = async (world: FilesWorld, name: string) =>
   (await stat(join(world.dir, 'tls', name))).ino;
 
+/** A fresh EC key that matches no certificate: written over key.pem to break the set. */
+const freshKey = () =>
+  generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
+
+/** The first, successful run and the set it wrote. */
+async function firstRun(world: FilesWorld): Promise<{ first: PrestartRun; old: CertSet }> {
+  const first = await world.prestart();
+  expect(first.code, first.stderr).toBe(0);
+  return { first, old: await readSet(world) };
+}
+
+/** `run` succeeded by issuing exactly once, for `reason`, and left a consistent set (returned). */
+async function expectReissued(
+  world: FilesWorld,
+  run: PrestartRun,
+  reason: string | RegExp,
+): Promise<CertSet> {
+  expect(run.code, run.stderr).toBe(0);
+  expect(issues(world, run)).toBe(1);
+  if (typeof reason === 'string') expect(issueReason(run)).toBe(reason);
+  else expect(String(issueReason(run))).toMatch(reason);
+  const set = await readSet(world);
+  expectConsistent(set);
+  return set;
+}
+
 describe('keyturn prestart: certificates as one set', () => {
   it('writes cert, key, CA and bundle with the configured mode, and issues nothing while the set is good', async () => {
     await using world = await certWorld();
@@ -66,21 +94,13 @@ describe('keyturn prestart: certificates as one set', () => {
 
   it('re-issues when key.pem on disk does not match cert.pem', async () => {
     await using world = await certWorld();
-    const first = await world.prestart();
-    expect(first.code, first.stderr).toBe(0);
-    const old = await readSet(world);
-    const otherKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
-      .privateKey.export({ type: 'pkcs8', format: 'pem' })
-      .toString();
+    const { first, old } = await firstRun(world);
+    const otherKey = freshKey();
     await writeFile(join(world.dir, 'tls/key.pem'), otherKey, { mode: 0o600 });
 
     const second = await world.prestart();
 
-    expect(second.code, second.stderr).toBe(0);
-    expect(issues(world, second)).toBe(1);
-    expect(issueReason(second)).toBe('certificate and key on disk do not match');
-    const set = await readSet(world);
-    expectConsistent(set);
+    const set = await expectReissued(world, second, 'certificate and key on disk do not match');
     expect(set['cert.pem']).not.toBe(old['cert.pem']);
     const handled = world.handled({ oldKey: old['key.pem'], otherKey, key: set['key.pem'] });
     expectNoSecrets(first, handled);
@@ -90,17 +110,11 @@ describe('keyturn prestart: certificates as one set', () => {
   it('re-issues a certificate past renew_at of its lifetime', async () => {
     // The PKI backdates notBefore by 30 s, so 0.0001 of a 1 h 30 s lifetime is already past.
     await using world = await certWorld('0.0001');
-    const first = await world.prestart();
-    expect(first.code, first.stderr).toBe(0);
-    const old = await readSet(world);
+    const { first, old } = await firstRun(world);
 
     const second = await world.prestart();
 
-    expect(second.code, second.stderr).toBe(0);
-    expect(issues(world, second)).toBe(1);
-    expect(issueReason(second)).toBe('certificate on disk is due for renewal');
-    const set = await readSet(world);
-    expectConsistent(set);
+    const set = await expectReissued(world, second, 'certificate on disk is due for renewal');
     expect(set['cert.pem']).not.toBe(old['cert.pem']);
     const handled = world.handled({ oldKey: old['key.pem'], key: set['key.pem'] });
     expectNoSecrets(first, handled);
@@ -117,13 +131,9 @@ describe('keyturn prestart: certificates as one set', () => {
     ],
   ])('repairs the set when %s (the cert and key alone still match)', async (_, name, spoil) => {
     await using world = await certWorld();
-    const first = await world.prestart();
-    expect(first.code, first.stderr).toBe(0);
-    const old = await readSet(world);
+    const { first, old } = await firstRun(world);
     // A second, matching cert/key pair, then the spoiled file: as a crash mid-set would leave it.
-    const otherKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
-      .privateKey.export({ type: 'pkcs8', format: 'pem' })
-      .toString();
+    const otherKey = freshKey();
     await writeFile(join(world.dir, 'tls/key.pem'), otherKey, { mode: 0o600 });
     const second = await world.prestart();
     expect(second.code, second.stderr).toBe(0);
@@ -132,11 +142,7 @@ describe('keyturn prestart: certificates as one set', () => {
 
     const third = await world.prestart();
 
-    expect(third.code, third.stderr).toBe(0);
-    expect(issues(world, third)).toBe(1);
-    expect(String(issueReason(third))).toMatch(/CA|bundle/);
-    const set = await readSet(world);
-    expectConsistent(set);
+    const set = await expectReissued(world, third, /CA|bundle/);
     const handled = world.handled({
       oldKey: old['key.pem'],
       otherKey,

@@ -24,15 +24,23 @@ export interface RunOptions {
   onStderr?: (chunk: string) => void;
 }
 
-/** Spawns `keyturn ARGS` with only the given environment (plus PATH and HOME). */
-export function runKeyturn(args: string[], options: RunOptions = {}): Promise<RunResult> {
+/**
+ * The environment for a spawned CLI: only `extra` plus PATH and HOME, so the test's own
+ * VAULT_* variables never leak in. Throws first if the CLI is not built.
+ */
+export function cliEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`npm run build\` first`);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? '/',
   };
-  for (const [key, value] of Object.entries(options.env ?? {}))
-    if (value !== undefined) env[key] = value;
+  for (const [key, value] of Object.entries(extra)) if (value !== undefined) env[key] = value;
+  return env;
+}
+
+/** Spawns `keyturn ARGS` with only the given environment (plus PATH and HOME). */
+export function runKeyturn(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const env = cliEnv(options.env);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
       env,

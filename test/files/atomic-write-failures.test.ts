@@ -1,12 +1,11 @@
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../../src/files/atomic-write.ts';
 import { sweepTempFiles } from '../../src/files/sweep.ts';
 import { makeTempDir } from './make-temp-dir.ts';
 import { runFixture } from './run-fixture.ts';
-import { tryMountTmpfs, unmount } from './try-mount-tmpfs.ts';
+import { useTmpfs } from './try-mount-tmpfs.ts';
 
 const nobody = { uid: 65534, gid: 65534 };
 
@@ -43,19 +42,11 @@ describe('writeFileAtomic as a non-root user', () => {
 });
 
 describe('writeFileAtomic on a full disk', () => {
-  let mountPoint = '';
-  let notMounted: string | undefined;
-  beforeAll(async () => {
-    mountPoint = await mkdtemp(join(tmpdir(), 'keyturn-tmpfs-'));
-    notMounted = tryMountTmpfs(mountPoint, '64k');
-  });
-  afterAll(async () => {
-    if (notMounted === undefined) unmount(mountPoint);
-    await rm(mountPoint, { recursive: true, force: true });
-  });
+  const tmpfs = useTmpfs('64k');
 
   it('throws disk full, keeps the old file and leaves no temporary file', async (ctx) => {
-    if (notMounted !== undefined) ctx.skip(notMounted);
+    const { mountPoint, skipReason } = tmpfs;
+    if (skipReason !== undefined) ctx.skip(skipReason);
     const dest = join(mountPoint, 'big');
     await writeFileAtomic(dest, 'old content', { mode: 0o600, keyturnUid: 0 });
     const error = await writeFileAtomic(dest, Buffer.alloc(256 * 1024, 'n'), {

@@ -1,21 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import {
-  chmod,
-  mkdir,
-  mkdtemp,
-  readdir,
-  readFile,
-  rm,
-  stat,
-  symlink,
-  writeFile,
-} from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type PlannedFile, writeFileSet } from '../../src/files/write-set.ts';
 import { makeTempDir } from './make-temp-dir.ts';
-import { tryMountTmpfs, unmount } from './try-mount-tmpfs.ts';
+import { useTmpfs } from './try-mount-tmpfs.ts';
 
 const asRoot = { keyturnUid: 0 };
 const mkfifo = async (path: string) => {
@@ -119,19 +108,11 @@ describe('writeFileSet', () => {
 });
 
 describe('writeFileSet failing part-way', () => {
-  let mountPoint = '';
-  let notMounted: string | undefined;
-  beforeAll(async () => {
-    mountPoint = await mkdtemp(join(tmpdir(), 'keyturn-tmpfs-'));
-    notMounted = tryMountTmpfs(mountPoint, '64k');
-  });
-  afterAll(async () => {
-    if (notMounted === undefined) unmount(mountPoint);
-    await rm(mountPoint, { recursive: true, force: true });
-  });
+  const tmpfs = useTmpfs('64k');
 
   it('lists which files were replaced and which were not', async (ctx) => {
-    if (notMounted !== undefined) ctx.skip(notMounted);
+    const { mountPoint, skipReason } = tmpfs;
+    if (skipReason !== undefined) ctx.skip(skipReason);
     await using dir = await makeTempDir();
     const a = join(dir.path, 'a');
     const same = join(dir.path, 'same');
