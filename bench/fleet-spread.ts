@@ -4,7 +4,7 @@
  * Compares keyturn's renewDelayMs with Vault's LifetimeWatcher formula (WIRE.md §4).
  * Run: npx node bench/fleet-spread.ts [fleets=10000]
  */
-import { renewDelayMs } from '../src/renew/renew-delay.ts';
+import { renewDelayMs } from '../src/timing/renew-delay.ts';
 
 export type DelayFn = (ttlMs: number, random: () => number) => number;
 

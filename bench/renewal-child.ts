@@ -4,7 +4,7 @@ import type { Redactor } from '../src/log/redactor.ts';
 import type { SecretData } from '../src/sources/read-secret.ts';
 import { createVaultClient, type VaultClient } from '../src/vault/client.ts';
 import { authAnswer, fakeVault, leaseAnswer, vaultError } from '../test/agent/fake-vault.ts';
-import type { FakeTime } from '../test/renew/fake-time.ts';
+import type { FakeTime } from '../test/timing/fake-time.ts';
 import { type DriveOptions, drive } from './renewal-driver.ts';
 
 export interface ChildParams {

@@ -1,6 +1,6 @@
 /**
  * RSS and heap across 10,000 accelerated renewal cycles (issue 4): runRenewer on fake time
- * (test/renew/fake-time.ts), each cycle one token renewal, plus a lease renewal every ~3
+ * (test/timing/fake-time.ts), each cycle one token renewal, plus a lease renewal every ~3
  * cycles and a KV refresh every ~3. Each run is its own `node --expose-gc` child, so the
  * heap measured is the renewer's alone: `fake` answers from test/agent/fake-vault.ts in
  * process; `http` uses keyturn's real VaultClient against the test server (run here).

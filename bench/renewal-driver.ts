@@ -11,10 +11,10 @@ import { loadConfig } from '../src/config/load-config.ts';
 import { createOutput } from '../src/log/output.ts';
 import type { Redactor } from '../src/log/redactor.ts';
 import { createPromMetrics } from '../src/metrics/prom-metrics.ts';
-import type { Timers } from '../src/renew/clock.ts';
 import type { SecretData } from '../src/sources/read-secret.ts';
+import type { Timers } from '../src/timing/clock.ts';
 import type { VaultClient } from '../src/vault/client.ts';
-import { FakeTime } from '../test/renew/fake-time.ts';
+import { FakeTime } from '../test/timing/fake-time.ts';
 import { mulberry32 } from './fleet-spread.ts';
 import { type Counted, memorySample, type Sample } from './memory-sample.ts';
 

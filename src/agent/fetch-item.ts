@@ -2,11 +2,11 @@ import type { CertConfig, SecretConfig } from '../config/config-types.ts';
 import { type IssuedCert, issueCert } from '../sources/issue-cert.ts';
 import { readSecret, type SecretData } from '../sources/read-secret.ts';
 import type { VaultClient } from '../vault/client.ts';
+import { singleAttempt } from '../vault/single-attempt.ts';
 import type { HeldLease, LiveSet, Slot } from './live-set.ts';
 import type { RenewerContext } from './renewer-context.ts';
 import type { RenewalKind } from './renewer-metrics.ts';
 import { alwaysRetry, retryUntil } from './retry-until.ts';
-import { singleAttempt } from './single-attempt.ts';
 
 type FetchDeps = Pick<RenewerContext, 'mounts' | 'out'> & { client: VaultClient; token: string };
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Config } from '../config/config-types.ts';
 import type { PrestartResult } from '../prestart/run-prestart.ts';
-import type { Clock } from '../renew/clock.ts';
+import type { Clock } from '../timing/clock.ts';
 import { readCertLifetime } from './cert-lifetime.ts';
 import { holdLease } from './fetch-item.ts';
 import { heldToken, LiveSet } from './live-set.ts';

@@ -1,4 +1,4 @@
-import { type Actor, runGroup } from '../renew/run-group.ts';
+import { type Actor, runGroup } from '../timing/run-group.ts';
 import type { RenewerContext } from './renewer-context.ts';
 
 /**

@@ -1,10 +1,10 @@
 import type { Config } from '../config/config-types.ts';
 import type { Logger } from '../log/output.ts';
 import type { PrestartResult } from '../prestart/run-prestart.ts';
-import { type StateMode, writeAgentState } from './agent-state.ts';
+import { type StateMode, writeAgentState } from '../state/agent-state.ts';
+import { stateSnapshot } from '../state/state-snapshot.ts';
 import { liveFromPrestart } from './live-from-prestart.ts';
 import { noMetrics } from './renewer-metrics.ts';
-import { stateSnapshot } from './state-snapshot.ts';
 
 export interface StartStateOptions {
   file: string;

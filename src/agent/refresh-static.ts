@@ -1,6 +1,6 @@
-import type { Actor } from '../renew/run-group.ts';
-import { runGroup } from '../renew/run-group.ts';
-import { sleepUntil } from '../renew/sleep.ts';
+import type { Actor } from '../timing/run-group.ts';
+import { runGroup } from '../timing/run-group.ts';
+import { sleepUntil } from '../timing/sleep.ts';
 import { boundClient } from './bound-client.ts';
 import { fetchSecret } from './fetch-item.ts';
 import type { RenewerContext } from './renewer-context.ts';

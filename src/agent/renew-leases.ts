@@ -1,7 +1,7 @@
-import { leaseOutlook } from '../renew/lease-outlook.ts';
-import { renewDelayMs } from '../renew/renew-delay.ts';
-import type { Actor } from '../renew/run-group.ts';
-import { sleepUntil } from '../renew/sleep.ts';
+import { leaseOutlook } from '../timing/lease-outlook.ts';
+import { renewDelayMs } from '../timing/renew-delay.ts';
+import type { Actor } from '../timing/run-group.ts';
+import { sleepUntil } from '../timing/sleep.ts';
 import type { VaultClient } from '../vault/client.ts';
 import { boundClient } from './bound-client.ts';
 import { refetchUntilDone, slotPath } from './fetch-item.ts';

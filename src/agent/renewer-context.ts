@@ -1,8 +1,8 @@
 import type { Config } from '../config/config-types.ts';
 import type { Output } from '../log/output.ts';
-import type { Clock, Timers } from '../renew/clock.ts';
-import type { RenewRetryBounds } from '../renew/renew-retry-delay.ts';
 import type { KvMounts } from '../sources/kv-mounts.ts';
+import type { Clock, Timers } from '../timing/clock.ts';
+import type { RenewRetryBounds } from '../timing/renew-retry-delay.ts';
 import type { VaultClient } from '../vault/client.ts';
 import type { LiveSet } from './live-set.ts';
 import type { RenewerMetrics } from './renewer-metrics.ts';

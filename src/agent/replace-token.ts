@@ -1,14 +1,14 @@
 import { appRoleLogin, type LoginResult } from '../auth/approle-login.ts';
 import { AuthError, RestartMeError, UsageError, VaultDataError } from '../errors/keyturn-error.ts';
-import { exitBeforeExpiryMs } from '../renew/lease-outlook.ts';
-import { sleepUntil } from '../renew/sleep.ts';
+import { exitBeforeExpiryMs } from '../timing/lease-outlook.ts';
+import { sleepUntil } from '../timing/sleep.ts';
 import type { VaultClient } from '../vault/client.ts';
+import { singleAttempt } from '../vault/single-attempt.ts';
 import { refetchSlot, slotPath } from './fetch-item.ts';
 import { heldToken } from './live-set.ts';
 import { reloginPlan } from './relogin-plan.ts';
 import type { RenewerContext } from './renewer-context.ts';
 import { alwaysRetry, type Classify, retryUntil } from './retry-until.ts';
-import { singleAttempt } from './single-attempt.ts';
 
 /** A refused login, an unreadable secret ID source or a useless answer: no retry helps. */
 const reloginFailure: Classify = (error) =>

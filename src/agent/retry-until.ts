@@ -1,7 +1,7 @@
 import { KeyturnError } from '../errors/keyturn-error.ts';
-import { renewFailureOutlook } from '../renew/lease-outlook.ts';
-import { renewRetryDelayMs } from '../renew/renew-retry-delay.ts';
-import { sleep } from '../renew/sleep.ts';
+import { renewFailureOutlook } from '../timing/lease-outlook.ts';
+import { renewRetryDelayMs } from '../timing/renew-retry-delay.ts';
+import { sleep } from '../timing/sleep.ts';
 import { isInvalidToken, VaultResponseError } from '../vault/errors.ts';
 import type { LiveSet } from './live-set.ts';
 import type { RenewerContext } from './renewer-context.ts';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import type { Actor } from '../renew/run-group.ts';
-import { sleepUntil } from '../renew/sleep.ts';
+import type { Actor } from '../timing/run-group.ts';
+import { sleepUntil } from '../timing/sleep.ts';
 import { boundClient } from './bound-client.ts';
 import { certDueAtMs } from './cert-lifetime.ts';
 import { refetchUntilDone, slotPath } from './fetch-item.ts';

@@ -1,11 +1,13 @@
 import type { Config } from '../config/config-types.ts';
 import type { Output } from '../log/output.ts';
 import type { PrestartResult } from '../prestart/run-prestart.ts';
-import { type Clock, systemTimers, type Timers } from '../renew/clock.ts';
-import { type Actor, runGroup } from '../renew/run-group.ts';
 import { KvMounts } from '../sources/kv-mounts.ts';
+import { type AgentState, writeAgentState } from '../state/agent-state.ts';
+import { stateSnapshot } from '../state/state-snapshot.ts';
+import { type Clock, systemTimers, type Timers } from '../timing/clock.ts';
+import { type Actor, runGroup } from '../timing/run-group.ts';
 import type { VaultClient } from '../vault/client.ts';
-import { type AgentState, writeAgentState } from './agent-state.ts';
+import { singleAttempt } from '../vault/single-attempt.ts';
 import { liveFromPrestart } from './live-from-prestart.ts';
 import type { OnChangeDeps } from './on-change.ts';
 import { refreshStaticActor } from './refresh-static.ts';
@@ -16,8 +18,6 @@ import { noMetrics, type RenewerMetrics } from './renewer-metrics.ts';
 import { revokeOnExit } from './revoke-on-exit.ts';
 import { createRewriter } from './rewriter.ts';
 import { rotateCertsActor } from './rotate-certs.ts';
-import { singleAttempt } from './single-attempt.ts';
-import { stateSnapshot } from './state-snapshot.ts';
 
 export interface RenewerInput {
   config: Config;

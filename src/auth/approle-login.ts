@@ -5,7 +5,7 @@ import type { Logger } from '../log/output.ts';
 import type { Redactor } from '../log/redactor.ts';
 import type { VaultClient } from '../vault/client.ts';
 import { VaultResponseError } from '../vault/errors.ts';
-import type { Retrier } from './retrier.ts';
+import type { Retrier } from '../vault/retrier.ts';
 import { readSecretSource } from './secret-source.ts';
 import { isPlainSecretId, unwrapSecretId } from './unwrap-secret-id.ts';
 

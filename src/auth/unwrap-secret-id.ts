@@ -2,7 +2,7 @@ import { AuthError, VaultDataError } from '../errors/keyturn-error.ts';
 import type { Logger } from '../log/output.ts';
 import type { VaultClient } from '../vault/client.ts';
 import { VaultResponseError } from '../vault/errors.ts';
-import type { Retrier } from './retrier.ts';
+import type { Retrier } from '../vault/retrier.ts';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,8 +1,8 @@
-import type { Retrier } from '../auth/retrier.ts';
 import { AuthError } from '../errors/keyturn-error.ts';
 import type { Logger } from '../log/output.ts';
 import type { VaultClient } from '../vault/client.ts';
 import { isInvalidToken, isPermissionDenied } from '../vault/errors.ts';
+import type { Retrier } from '../vault/retrier.ts';
 
 interface LookupSelf {
   accessor?: string;

@@ -1,10 +1,10 @@
-import type { Retrier } from '../auth/retrier.ts';
 import { AuthError, VaultDataError } from '../errors/keyturn-error.ts';
 import type { Output } from '../log/output.ts';
 import type { KvMounts } from '../sources/kv-mounts.ts';
 import { readSecret } from '../sources/read-secret.ts';
 import type { VaultClient } from '../vault/client.ts';
 import { isPermissionDenied } from '../vault/errors.ts';
+import type { Retrier } from '../vault/retrier.ts';
 import type { CheckTarget } from './capability-paths.ts';
 
 export interface CheckRow {

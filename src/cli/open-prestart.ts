@@ -1,6 +1,6 @@
-import { resolveStatePaths, type StatePaths } from '../agent/state-paths.ts';
 import type { Config } from '../config/config-types.ts';
 import { type PrestartResult, runPrestart } from '../prestart/run-prestart.ts';
+import { resolveStatePaths, type StatePaths } from '../state/state-paths.ts';
 import type { VaultClient } from '../vault/client.ts';
 import { loadRunConfig } from './config-source.ts';
 import type { CommandRun } from './context.ts';

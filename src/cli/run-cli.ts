@@ -1,11 +1,11 @@
 import { writeSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, UsageError } from '../errors/keyturn-error.ts';
+import { reportError } from '../errors/report-error.ts';
 import { createOutput, type LogFormat, type Output } from '../log/output.ts';
 import { Redactor } from '../log/redactor.ts';
 import { type CommandSpec, commandSpecs } from './commands.ts';
 import type { CliContext, GlobalOptions } from './context.ts';
-import { reportError } from './report-error.ts';
 
 declare const KEYTURN_VERSION: string | undefined;
 /** Replaced by the bundler; the unbundled sources (tests) say "dev". */

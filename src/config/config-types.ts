@@ -5,7 +5,7 @@
  * normalize-config.ts, from a validated file or from `--secret` flags.
  */
 
-import type { RetrySettings } from '../auth/retrier.ts';
+import type { RetrySettings } from '../vault/retrier.ts';
 import type { VaultTlsOptions } from '../vault/tls-options.ts';
 
 export type SecretFormat = 'raw' | 'json' | 'yaml' | 'env' | 'docker-env' | 'files';

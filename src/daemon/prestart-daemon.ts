@@ -1,4 +1,3 @@
-import type { StatePaths } from '../agent/state-paths.ts';
 import { revokeToken } from '../auth/revoke-token.ts';
 import { RENEWER_COMMAND } from '../cli/commands.ts';
 import type { CommandRun } from '../cli/context.ts';
@@ -6,9 +5,10 @@ import { openPrestart } from '../cli/open-prestart.ts';
 import type { Config } from '../config/config-types.ts';
 import { parseListenAddress } from '../metrics/listen-address.ts';
 import type { PrestartResult } from '../prestart/run-prestart.ts';
+import { lockedError, peekRenewerLock } from '../state/renewer-lock.ts';
+import type { StatePaths } from '../state/state-paths.ts';
 import { handoverStart, renewerConfig } from './handover.ts';
 import { renewerEnvironment } from './renewer-environment.ts';
-import { lockedError, peekRenewerLock } from './renewer-lock.ts';
 import { spawnRenewer } from './spawn-renewer.ts';
 
 export interface DaemonOptions {

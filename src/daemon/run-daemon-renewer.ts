@@ -1,5 +1,6 @@
 import { Socket } from 'node:net';
 import type { Output } from '../log/output.ts';
+import { acquireRenewerLock, type RenewerLock } from '../state/renewer-lock.ts';
 import {
   decodeHandover,
   encodeReport,
@@ -10,7 +11,6 @@ import {
   registerHandoverSecrets,
 } from './handover.ts';
 import { readToEnd } from './pipe-text.ts';
-import { acquireRenewerLock, type RenewerLock } from './renewer-lock.ts';
 import { openRenewerLog } from './renewer-log.ts';
 
 /** The renewer's side of the handover: what it knows of itself and how to start renewing. */
@@ -89,7 +89,7 @@ async function runLocked(
     return 0;
   } catch (error) {
     if (running === undefined) return failBeforeReady(report, error, log.out);
-    const { reportError } = await import('../cli/report-error.ts');
+    const { reportError } = await import('../errors/report-error.ts');
     return reportError(error, log.out);
   } finally {
     await running?.close();
@@ -102,7 +102,7 @@ async function failBeforeReady(report: Socket, error: unknown, log?: Output): Pr
   const answer = failureReport(error);
   await send(report, answer);
   if (log) {
-    const { reportError } = await import('../cli/report-error.ts');
+    const { reportError } = await import('../errors/report-error.ts');
     reportError(error, log);
   }
   return answer.ok ? 0 : answer.exitCode;

@@ -1,7 +1,7 @@
 import type { CliContext } from '../cli/context.ts';
 import { ExitCode, KeyturnError } from '../errors/keyturn-error.ts';
 import type { Output } from '../log/output.ts';
-import { systemClock } from '../renew/clock.ts';
+import { systemClock } from '../timing/clock.ts';
 import type { RenewerHandover } from './handover.ts';
 import type { Running } from './run-daemon-renewer.ts';
 

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { RenewalKind, RenewerMetrics } from '../agent/renewer-metrics.ts';
-import { type Clock, systemClock } from '../renew/clock.ts';
+import { type Clock, systemClock } from '../timing/clock.ts';
 
 /** The renewer's Prometheus metrics: its own registry, so nothing global leaks in or out. */
 export interface PromMetrics {

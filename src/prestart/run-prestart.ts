@@ -1,8 +1,6 @@
 import { dirname, resolve } from 'node:path';
-import type { StateMode } from '../agent/agent-state.ts';
 import { writeStartState } from '../agent/prestart-state.ts';
 import { appRoleLogin, type LoginResult } from '../auth/approle-login.ts';
-import { createRetrier, type Retrier } from '../auth/retrier.ts';
 import { revokeToken } from '../auth/revoke-token.ts';
 import type { CertConfig, Config } from '../config/config-types.ts';
 import { sweepTempFiles } from '../files/sweep.ts';
@@ -12,7 +10,9 @@ import { judgeCertSet } from '../sources/cert-on-disk.ts';
 import { type Fetched, fetchAll } from '../sources/fetch-all.ts';
 import { KvMounts } from '../sources/kv-mounts.ts';
 import type { Lease } from '../sources/read-secret.ts';
+import type { StateMode } from '../state/agent-state.ts';
 import type { VaultClient } from '../vault/client.ts';
+import { createRetrier, type Retrier } from '../vault/retrier.ts';
 import { checkTemplates } from './check-templates.ts';
 import { destinations } from './destinations.ts';
 import { planFiles } from './plan-files.ts';

@@ -1,9 +1,9 @@
 import pLimit from 'p-limit';
-import type { Retrier } from '../auth/retrier.ts';
 import type { Logger } from '../log/output.ts';
 import type { Redactor } from '../log/redactor.ts';
 import type { VaultClient } from '../vault/client.ts';
 import { VaultResponseError } from '../vault/errors.ts';
+import type { Retrier } from '../vault/retrier.ts';
 import { type CertRequest, type IssuedCert, issueCert } from './issue-cert.ts';
 import type { KvMounts } from './kv-mounts.ts';
 import { type Lease, type ReadRequest, readSecret, type SecretData } from './read-secret.ts';

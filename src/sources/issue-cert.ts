@@ -1,10 +1,10 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
-import type { Retrier } from '../auth/retrier.ts';
 import type { CertConfig } from '../config/config-types.ts';
 import { AuthError, VaultDataError } from '../errors/keyturn-error.ts';
 import type { Redactor } from '../log/redactor.ts';
 import type { VaultClient } from '../vault/client.ts';
 import { VaultResponseError } from '../vault/errors.ts';
+import type { Retrier } from '../vault/retrier.ts';
 import { type Lease, leaseOf } from './read-secret.ts';
 
 /** What `<mount>/issue/<role>` is asked for: the request part of a configured certificate. */

@@ -1,8 +1,8 @@
-import type { Retrier } from '../auth/retrier.ts';
 import { AuthError } from '../errors/keyturn-error.ts';
 import type { Logger } from '../log/output.ts';
 import type { VaultClient } from '../vault/client.ts';
 import { VaultResponseError } from '../vault/errors.ts';
+import type { Retrier } from '../vault/retrier.ts';
 
 /** What a path's mount is: KV v1, KV v2, or another engine (read as a plain path). */
 export interface MountInfo {

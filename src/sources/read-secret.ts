@@ -1,7 +1,7 @@
-import type { Retrier } from '../auth/retrier.ts';
 import { AuthError, VaultDataError } from '../errors/keyturn-error.ts';
 import type { VaultClient } from '../vault/client.ts';
 import { VaultResponseError } from '../vault/errors.ts';
+import type { Retrier } from '../vault/retrier.ts';
 import type { VaultResponse } from '../vault/types.ts';
 import type { KvMounts } from './kv-mounts.ts';
 

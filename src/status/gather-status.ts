@@ -1,9 +1,9 @@
 import { X509Certificate } from 'node:crypto';
 import { lstat, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { readAgentState } from '../agent/agent-state.ts';
 import type { Config } from '../config/config-types.ts';
-import { isProcessAlive } from '../daemon/process-alive.ts';
+import { readAgentState } from '../state/agent-state.ts';
+import { isProcessAlive } from '../state/process-alive.ts';
 import type { StatusFacts } from './judge-status.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { AgentState } from '../agent/agent-state.ts';
+import type { AgentState } from '../state/agent-state.ts';
 
 /** What `status` found on disk (and, with --online, in Vault): plain facts, no judgement. */
 export interface StatusFacts {

@@ -2,7 +2,7 @@ import type { VaultClient } from '../../src/vault/client.ts';
 import { VaultResponseError } from '../../src/vault/errors.ts';
 import { parseVaultResponse } from '../../src/vault/parse-response.ts';
 import type { VaultMethod } from '../../src/vault/types.ts';
-import type { FakeTime } from '../renew/fake-time.ts';
+import type { FakeTime } from '../timing/fake-time.ts';
 
 /** One request the renewer sent, at fake time `at`. */
 export interface Call {

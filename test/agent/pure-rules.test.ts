@@ -3,8 +3,8 @@ import { certDueAtMs } from '../../src/agent/cert-lifetime.ts';
 import { changedActions } from '../../src/agent/changed-actions.ts';
 import { withoutVaultVariables } from '../../src/agent/on-change.ts';
 import { reloginPlan } from '../../src/agent/relogin-plan.ts';
-import { resolveStatePaths } from '../../src/agent/state-paths.ts';
 import type { AppRoleConfig } from '../../src/config/config-types.ts';
+import { resolveStatePaths } from '../../src/state/state-paths.ts';
 import { testConfig } from './renewer-harness.ts';
 
 const approle = (

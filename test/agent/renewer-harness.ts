@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config/load-config.ts';
 import type { Output } from '../../src/log/output.ts';
 import { Redactor } from '../../src/log/redactor.ts';
 import type { SecretData } from '../../src/sources/read-secret.ts';
-import { FakeTime } from '../renew/fake-time.ts';
+import { FakeTime } from '../timing/fake-time.ts';
 import { type Answer, type Call, fakeVault } from './fake-vault.ts';
 
 /** Log lines the renewer wrote, parsed, after redaction. */

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createRetrier } from '../../src/auth/retrier.ts';
 import { VaultResponseError } from '../../src/vault/errors.ts';
+import { createRetrier } from '../../src/vault/retrier.ts';
 
 const silent = pino({ level: 'silent' });
 const unavailable = () =>

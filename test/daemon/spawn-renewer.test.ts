@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RenewerHandover } from '../../src/daemon/handover.ts';
-import { isProcessAlive } from '../../src/daemon/process-alive.ts';
-import { lockHolderFile } from '../../src/daemon/renewer-lock.ts';
 import { spawnRenewer } from '../../src/daemon/spawn-renewer.ts';
+import { isProcessAlive } from '../../src/state/process-alive.ts';
+import { lockHolderFile } from '../../src/state/renewer-lock.ts';
 
 const fixture = fileURLToPath(new URL('./fixtures/fake-renewer.ts', import.meta.url));
 const token = 'hvs.spawn-test-token-abcdefghijklmnop';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AgentState } from '../../src/agent/agent-state.ts';
+import type { AgentState } from '../../src/state/agent-state.ts';
 import { judgeStatus, type StatusFacts } from '../../src/status/judge-status.ts';
 
 const now = 1_800_000_000_000;

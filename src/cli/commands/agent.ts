@@ -1,6 +1,6 @@
 import type { RenewerMetrics } from '../../agent/renewer-metrics.ts';
-import { acquireRenewerLock, type RenewerLock } from '../../daemon/renewer-lock.ts';
-import { systemClock } from '../../renew/clock.ts';
+import { acquireRenewerLock, type RenewerLock } from '../../state/renewer-lock.ts';
+import { systemClock } from '../../timing/clock.ts';
 import type { CommandRun } from '../context.ts';
 import { openPrestart } from '../open-prestart.ts';
 

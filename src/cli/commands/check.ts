@@ -1,10 +1,10 @@
 import { appRoleLogin, type LoginResult } from '../../auth/approle-login.ts';
-import { createRetrier } from '../../auth/retrier.ts';
 import { revokeToken } from '../../auth/revoke-token.ts';
 import { checkTargets } from '../../check/capability-paths.ts';
 import { checkGivenToken } from '../../check/check-token.ts';
 import { formatCheckTable, runCheck } from '../../check/run-check.ts';
 import { KvMounts } from '../../sources/kv-mounts.ts';
+import { createRetrier } from '../../vault/retrier.ts';
 import { loadRunConfig } from '../config-source.ts';
 import type { CommandRun } from '../context.ts';
 import { parseJsonInput } from '../input-json.ts';

@@ -1,4 +1,4 @@
-import { resolveStatePaths } from '../../agent/state-paths.ts';
+import { resolveStatePaths } from '../../state/state-paths.ts';
 import { judgeStatus } from '../../status/judge-status.ts';
 import { loadRunConfig } from '../config-source.ts';
 import type { CommandRun } from '../context.ts';

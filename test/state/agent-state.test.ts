@@ -2,8 +2,8 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type AgentState, readAgentState, writeAgentState } from '../../src/agent/agent-state.ts';
-import { ensureStateDir, resolveStatePaths } from '../../src/agent/state-paths.ts';
+import { type AgentState, readAgentState, writeAgentState } from '../../src/state/agent-state.ts';
+import { ensureStateDir, resolveStatePaths } from '../../src/state/state-paths.ts';
 
 const uid = process.getuid?.() ?? 0;
 const state: AgentState = {

@@ -1,7 +1,7 @@
 import { getEventListeners, setMaxListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { MAX_TIMER_MS } from '../../src/renew/clock.ts';
-import { sleep, sleepUntil } from '../../src/renew/sleep.ts';
+import { MAX_TIMER_MS } from '../../src/timing/clock.ts';
+import { sleep, sleepUntil } from '../../src/timing/sleep.ts';
 import { FakeTime } from './fake-time.ts';
 
 const listeners = (signal: AbortSignal) => getEventListeners(signal, 'abort').length;

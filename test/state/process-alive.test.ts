@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { isProcessAlive } from '../../src/daemon/process-alive.ts';
+import { isProcessAlive } from '../../src/state/process-alive.ts';
 
 describe('isProcessAlive', () => {
   it.each([

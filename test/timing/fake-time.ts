@@ -1,5 +1,5 @@
 import { setImmediate as macrotask } from 'node:timers/promises';
-import type { Clock, TimerHandle, Timers } from '../../src/renew/clock.ts';
+import type { Clock, TimerHandle, Timers } from '../../src/timing/clock.ts';
 
 interface FakeTimer {
   id: number;

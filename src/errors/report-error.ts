@@ -1,5 +1,5 @@
-import { ExitCode, KeyturnError } from '../errors/keyturn-error.ts';
 import type { Output } from '../log/output.ts';
+import { ExitCode, KeyturnError } from './keyturn-error.ts';
 
 /**
  * The one place an error becomes an exit status. Expected errors are a clear line with

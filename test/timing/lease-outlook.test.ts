@@ -5,7 +5,7 @@ import {
   leaseOutlook,
   type RenewalResult,
   renewFailureOutlook,
-} from '../../src/renew/lease-outlook.ts';
+} from '../../src/timing/lease-outlook.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

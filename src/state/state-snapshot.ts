@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
+import type { LiveSet } from '../agent/live-set.ts';
 import type { Config } from '../config/config-types.ts';
 import type { AgentState, StateMode } from './agent-state.ts';
-import type { LiveSet } from './live-set.ts';
 
 export interface SnapshotMeta {
   mode: StateMode;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RENEW_RETRY, renewRetryDelayMs } from '../../src/renew/renew-retry-delay.ts';
+import { DEFAULT_RENEW_RETRY, renewRetryDelayMs } from '../../src/timing/renew-retry-delay.ts';
 
 const fixed = (value: number) => () => value;
 const bounds = DEFAULT_RENEW_RETRY; // 10 s doubling up to 5 min

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MIN_RENEW_DELAY_MS, RENEW_WINDOW, renewDelayMs } from '../../src/renew/renew-delay.ts';
+import { MIN_RENEW_DELAY_MS, RENEW_WINDOW, renewDelayMs } from '../../src/timing/renew-delay.ts';
 
 const SECOND = 1_000;
 const HOUR = 3_600_000;

@@ -1,7 +1,7 @@
 import { VaultUnavailableError } from '../errors/keyturn-error.ts';
 import type { Logger } from '../log/output.ts';
-import { VaultResponseError, VaultTransportError } from '../vault/errors.ts';
-import { isTransient, retry } from '../vault/retry.ts';
+import { VaultResponseError, VaultTransportError } from './errors.ts';
+import { isTransient, retry } from './retry.ts';
 
 /**
  * How a Vault call may be retried. `idempotent` calls (lookups, reads) retry every transient

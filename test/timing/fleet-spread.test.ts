@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lifetimeWatcherDelayMs, mulberry32, simulateFleet } from '../../bench/fleet-spread.ts';
-import { renewDelayMs } from '../../src/renew/renew-delay.ts';
+import { renewDelayMs } from '../../src/timing/renew-delay.ts';
 
 // SPEC §6 as a property of renewDelayMs: 1,000 agents with 1-hour tokens logged in within one
 // second; seeded, so each case is one fixed fleet rather than a timing measurement.

@@ -1,4 +1,4 @@
-import type { Retrier } from '../auth/retrier.ts';
+import type { Retrier } from './retrier.ts';
 
 /**
  * A Retrier that does not retry: the renewer wraps each whole fetch in its own loop, which

@@ -1,8 +1,8 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { ExitCode, KeyturnError } from '../../src/errors/keyturn-error.ts';
-import { type Actor, runGroup } from '../../src/renew/run-group.ts';
-import { sleep } from '../../src/renew/sleep.ts';
+import { type Actor, runGroup } from '../../src/timing/run-group.ts';
+import { sleep } from '../../src/timing/sleep.ts';
 import { FakeTime } from './fake-time.ts';
 
 const DAY = 86_400_000;

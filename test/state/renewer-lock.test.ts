@@ -8,7 +8,7 @@ import {
   lockHolderFile,
   peekRenewerLock,
   type RenewerLock,
-} from '../../src/daemon/renewer-lock.ts';
+} from '../../src/state/renewer-lock.ts';
 
 let dir: string;
 const held: RenewerLock[] = [];
