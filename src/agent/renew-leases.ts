@@ -1,4 +1,3 @@
-import { leaseOutlook } from '../timing/lease-outlook.ts';
 import { renewDelayMs } from '../timing/renew-delay.ts';
 import type { Actor } from '../timing/run-group.ts';
 import { sleepUntil } from '../timing/sleep.ts';
@@ -7,8 +6,8 @@ import { boundClient } from './bound-client.ts';
 import { refetchUntilDone, slotPath } from './fetch-item.ts';
 import type { HeldLease, Slot } from './live-set.ts';
 import { perGeneration } from './per-generation.ts';
+import { renewOnce } from './renew-once.ts';
 import type { RenewerContext } from './renewer-context.ts';
-import { renewFailure, retryUntil } from './retry-until.ts';
 import { untilAborted } from './until-aborted.ts';
 
 /**
@@ -52,55 +51,39 @@ async function renewLease(
   slot: Slot,
   lease: HeldLease,
 ): Promise<boolean> {
-  const attempt = await retryUntil(
-    ctx,
-    signal,
-    `lease renewal of ${lease.path}`,
-    lease.grantedAtMs + lease.durationMs,
-    () =>
-      client.request('PUT', 'sys/leases/renew', {
+  const outcome = await renewOnce(ctx, signal, {
+    kind: 'lease',
+    what: `lease renewal of ${lease.path}`,
+    fields: { lease: lease.id, path: lease.path },
+    expiresAtMs: lease.grantedAtMs + lease.durationMs,
+    previousTtlMs: lease.durationMs,
+    call: async () => {
+      const answer = await client.request('PUT', 'sys/leases/renew', {
         token: ctx.live.token.token,
         body: { lease_id: lease.id },
-      }),
-    renewFailure,
-  );
-  if (attempt.kind !== 'ok' || !attempt.value) {
-    ctx.metrics.renewal('lease', false);
-    const why = attempt.kind === 'ok' ? 'no answer' : attempt.error.message;
-    ctx.out.log.info(
-      { lease: lease.id, path: lease.path },
-      `the lease cannot be extended (${why}): fetching it again`,
-    );
-    return false;
-  }
-  const answer = attempt.value;
-  const now = ctx.clock.now();
-  const grantedTtlMs = answer.leaseDurationSeconds * 1000;
-  ctx.live.setLease(slot, {
-    ...lease,
-    durationMs: grantedTtlMs,
-    renewable: answer.renewable,
-    grantedAtMs: now,
+      });
+      return (
+        answer && {
+          ttlMs: answer.leaseDurationMs,
+          renewable: answer.renewable,
+          warnings: answer.warnings,
+        }
+      );
+    },
+    apply: (granted, now) => {
+      ctx.live.setLease(slot, {
+        ...lease,
+        durationMs: granted.ttlMs,
+        renewable: granted.renewable,
+        grantedAtMs: now,
+      });
+    },
+    gauge: (seconds) => ctx.metrics.leaseTtl(lease.path, seconds),
   });
-  ctx.live.lastRenewalAtMs = now;
-  ctx.metrics.renewal('lease', true);
-  ctx.metrics.lastSuccess('lease');
-  ctx.metrics.leaseTtl(lease.path, answer.leaseDurationSeconds);
+  if (outcome.renewed) return true;
   ctx.out.log.info(
-    { lease: lease.id, path: lease.path, ttl: answer.leaseDurationSeconds },
-    'lease renewed',
-  );
-  await ctx.saveState();
-  const outlook = leaseOutlook({
-    grantedTtlMs,
-    previousTtlMs: lease.durationMs,
-    renewable: answer.renewable,
-    warnings: answer.warnings,
-  });
-  if (outlook.decision === 'renew-again') return true;
-  ctx.out.log.info(
-    { lease: lease.id, path: lease.path, reason: outlook.reason },
-    'the lease cannot be extended: fetching it again',
+    { lease: lease.id, path: lease.path },
+    `the lease cannot be extended (${outcome.reason}): fetching it again`,
   );
   return false;
 }

@@ -1,13 +1,12 @@
-import { leaseOutlook } from '../timing/lease-outlook.ts';
 import { renewDelayMs } from '../timing/renew-delay.ts';
 import type { Actor } from '../timing/run-group.ts';
 import { sleepUntil } from '../timing/sleep.ts';
 import type { VaultClient } from '../vault/client.ts';
 import { isInvalidToken } from '../vault/errors.ts';
 import { boundClient } from './bound-client.ts';
+import { renewOnce } from './renew-once.ts';
 import type { RenewerContext } from './renewer-context.ts';
 import { replaceToken } from './replace-token.ts';
-import { renewFailure, retryUntil } from './retry-until.ts';
 import { untilAborted } from './until-aborted.ts';
 
 /**
@@ -71,50 +70,31 @@ async function renewToken(
   signal: AbortSignal,
 ): Promise<string> {
   const held = ctx.live.token;
-  const attempt = await retryUntil(
-    ctx,
-    signal,
-    'token renewal',
-    held.expiresAtMs,
-    () => client.request('POST', 'auth/token/renew-self', { token: held.token }),
-    renewFailure,
-  );
-  if (attempt.kind !== 'ok') {
-    ctx.metrics.renewal('token', false);
-    if (attempt.kind === 'expired')
-      return `it expired while renewals failed: ${attempt.error.message}`;
-    // 403 invalid token: revoked or expired; it is of no use from this instant on.
-    if (isInvalidToken(attempt.error)) ctx.live.token = { ...held, expiresAtMs: ctx.clock.now() };
-    return `Vault refused to renew it: ${attempt.error.message}`;
-  }
-  const auth = attempt.value?.auth;
-  if (!auth) {
-    ctx.metrics.renewal('token', false);
-    return 'Vault answered the renewal without an auth section';
-  }
-  const now = ctx.clock.now();
-  const grantedTtlMs = auth.leaseDurationSeconds * 1000;
-  ctx.live.token = {
-    ...held,
-    ttlMs: grantedTtlMs,
-    renewable: auth.renewable,
-    grantedAtMs: now,
-    expiresAtMs: now + grantedTtlMs,
-  };
-  ctx.live.lastRenewalAtMs = now;
-  ctx.metrics.renewal('token', true);
-  ctx.metrics.lastSuccess('token');
-  ctx.metrics.tokenTtl(auth.leaseDurationSeconds);
-  ctx.out.log.info({ accessor: held.accessor, ttl: auth.leaseDurationSeconds }, 'token renewed');
-  await ctx.saveState();
-  const outlook = leaseOutlook({
-    grantedTtlMs,
+  const outcome = await renewOnce(ctx, signal, {
+    kind: 'token',
+    what: 'token renewal',
+    fields: { accessor: held.accessor },
+    expiresAtMs: held.expiresAtMs,
     previousTtlMs: held.ttlMs,
-    renewable: auth.renewable,
-    warnings: attempt.value?.warnings,
+    call: async () => {
+      const answer = await client.request('POST', 'auth/token/renew-self', { token: held.token });
+      const auth = answer?.auth;
+      if (!auth) return undefined;
+      return { ttlMs: auth.leaseDurationMs, renewable: auth.renewable, warnings: answer.warnings };
+    },
+    apply: (granted, now) => {
+      ctx.live.token = {
+        ...held,
+        ttlMs: granted.ttlMs,
+        renewable: granted.renewable,
+        grantedAtMs: now,
+        expiresAtMs: now + granted.ttlMs,
+      };
+    },
+    gauge: (seconds) => ctx.metrics.tokenTtl(seconds),
   });
-  if (outlook.decision === 'renew-again') return 'renewed';
-  return outlook.reason === 'not-renewable'
-    ? 'Vault made it not renewable'
-    : `its max TTL is reached (Vault granted only ${auth.leaseDurationSeconds}s more)`;
+  if (outcome.renewed) return 'renewed';
+  // 403 invalid token: revoked or expired; it is of no use from this instant on.
+  if (isInvalidToken(outcome.error)) ctx.live.token = { ...held, expiresAtMs: ctx.clock.now() };
+  return outcome.reason;
 }

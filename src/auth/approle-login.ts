@@ -52,7 +52,7 @@ export async function appRoleLogin(settings: AppRoleConfig, deps: LoginDeps): Pr
     throw new VaultDataError('the AppRole login answer has no auth.client_token');
   deps.redactor.add(auth.clientToken);
   deps.log.info(
-    { accessor: auth.accessor, ttl: auth.leaseDurationSeconds, policies: auth.policies },
+    { accessor: auth.accessor, ttl: auth.leaseDurationMs / 1000, policies: auth.policies },
     'logged in with AppRole',
   );
   if (settings.secretId.kind === 'file' && settings.secretId.removeAfterRead) {
@@ -61,7 +61,7 @@ export async function appRoleLogin(settings: AppRoleConfig, deps: LoginDeps): Pr
   return {
     token: auth.clientToken,
     accessor: auth.accessor,
-    ttlMs: auth.leaseDurationSeconds * 1000,
+    ttlMs: auth.leaseDurationMs,
     renewable: auth.renewable,
     policies: auth.policies ?? [],
     tokenType: auth.tokenType ?? 'service',

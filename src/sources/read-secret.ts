@@ -12,14 +12,14 @@ export interface Lease {
   renewable: boolean;
 }
 
-/** The lease of an answer, if it has one; Vault's seconds become milliseconds here, once. */
+/** The lease of an answer, if it has one. */
 export function leaseOf(
-  response: Pick<VaultResponse<unknown>, 'leaseId' | 'leaseDurationSeconds' | 'renewable'>,
+  response: Pick<VaultResponse<unknown>, 'leaseId' | 'leaseDurationMs' | 'renewable'>,
 ): Lease | undefined {
   if (!response.leaseId) return undefined;
   return {
     id: response.leaseId,
-    durationMs: response.leaseDurationSeconds * 1000,
+    durationMs: response.leaseDurationMs,
     renewable: response.renewable,
   };
 }

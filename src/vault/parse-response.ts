@@ -7,6 +7,8 @@ const isObject = (value: unknown): value is Json =>
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 const num = (value: unknown): number =>
   typeof value === 'number' && Number.isFinite(value) ? value : 0;
+/** Vault counts durations in whole seconds; keyturn in milliseconds, converted here, once. */
+const seconds = (value: unknown): number => num(value) * 1000;
 const strings = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 
@@ -27,7 +29,7 @@ function parseAuth(wire: unknown): VaultAuth | null {
     tokenPolicies: strings(wire.token_policies),
     identityPolicies: strings(wire.identity_policies),
     metadata: stringMap(wire.metadata),
-    leaseDurationSeconds: num(wire.lease_duration),
+    leaseDurationMs: seconds(wire.lease_duration),
     renewable: wire.renewable === true,
     entityId: str(wire.entity_id),
     tokenType: str(wire.token_type),
@@ -42,7 +44,7 @@ function parseWrapInfo(wire: unknown): WrapInfo | null {
   return {
     token: str(wire.token),
     accessor: str(wire.accessor),
-    ttlSeconds: num(wire.ttl),
+    ttlMs: seconds(wire.ttl),
     creationTime: str(wire.creation_time),
     creationPath: str(wire.creation_path),
     wrappedAccessor: str(wire.wrapped_accessor),
@@ -60,7 +62,7 @@ export function parseVaultResponse<T>(body: unknown): VaultResponse<T> | undefin
     requestId: str(body.request_id),
     leaseId: str(body.lease_id),
     renewable: body.renewable === true,
-    leaseDurationSeconds: num(body.lease_duration),
+    leaseDurationMs: seconds(body.lease_duration),
     data: (body.data ?? null) as T,
     wrapInfo: parseWrapInfo(body.wrap_info),
     warnings: Array.isArray(body.warnings) ? strings(body.warnings) : null,

@@ -5,13 +5,13 @@
  *
  * Field mapping (wire → keyturn):
  *   request_id → requestId, lease_id → leaseId ("" when none), renewable → renewable,
- *   lease_duration → leaseDurationSeconds, data → data (as sent: engine data is not renamed),
+ *   lease_duration → leaseDurationMs, data → data (as sent: engine data is not renamed),
  *   wrap_info → wrapInfo, warnings → warnings, auth → auth, mount_type → mountType;
  *   auth.client_token → clientToken, auth.token_policies → tokenPolicies,
  *   auth.identity_policies → identityPolicies ([] when omitted), auth.metadata → metadata
- *   ({} when null), auth.lease_duration → leaseDurationSeconds, auth.entity_id → entityId,
+ *   ({} when null), auth.lease_duration → leaseDurationMs, auth.entity_id → entityId,
  *   auth.token_type → tokenType, auth.num_uses → numUses;
- *   wrap_info.ttl → ttlSeconds, wrap_info.creation_time → creationTime,
+ *   wrap_info.ttl → ttlMs, wrap_info.creation_time → creationTime,
  *   wrap_info.creation_path → creationPath, wrap_info.wrapped_accessor → wrappedAccessor.
  */
 
@@ -26,7 +26,8 @@ export interface VaultAuth {
   tokenPolicies: string[];
   identityPolicies: string[];
   metadata: Record<string, string>;
-  leaseDurationSeconds: number;
+  /** Vault's seconds, converted once by parse-response.ts. */
+  leaseDurationMs: number;
   renewable: boolean;
   entityId: string;
   /** `service` or `batch`. */
@@ -39,7 +40,7 @@ export interface VaultAuth {
 export interface WrapInfo {
   token: string;
   accessor: string;
-  ttlSeconds: number;
+  ttlMs: number;
   /** RFC 3339 with nanoseconds, as Vault sends it. */
   creationTime: string;
   /** The path whose response was wrapped: checked against interception (SPEC §4). */
@@ -53,7 +54,8 @@ export interface VaultResponse<T> {
   requestId: string;
   leaseId: string;
   renewable: boolean;
-  leaseDurationSeconds: number;
+  /** Vault's seconds, converted once by parse-response.ts. */
+  leaseDurationMs: number;
   data: T;
   wrapInfo: WrapInfo | null;
   warnings: string[] | null;
