@@ -81,9 +81,15 @@ async function startRenewer(options: DriveOptions, time: FakeTime, count: (path:
     printFd: devNull.fd,
   });
   const controller = new AbortController();
-  const login = { ...options.token, renewable: true, policies: ['app'], tokenType: 'service' };
+  const login = {
+    ...options.token,
+    renewable: true,
+    policies: ['app'],
+    tokenType: 'service',
+    owned: true,
+  };
   const done = runRenewer({
-    config: loadConfig(CONFIG, join(dir, 'keyturn.yaml')),
+    config: loadConfig(CONFIG, join(dir, 'keyturn.yaml'), dir),
     client: options.client(time, count, out.redactor),
     out,
     signal: controller.signal,
@@ -97,6 +103,7 @@ async function startRenewer(options: DriveOptions, time: FakeTime, count: (path:
     start: {
       login: { ...login, issuedAtMs: 0 },
       fetched: { secrets: options.secrets, certs: [] },
+      certLifetimes: [],
       files: { written: [], unchanged: [], changedGroups: [] },
     },
     stateFile: join(dir, 'state', 'state.json'),

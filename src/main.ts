@@ -30,6 +30,8 @@ const code = await runCli(process.argv.slice(2), {
     return Buffer.concat(chunks).toString('utf8');
   },
   signal: controller.signal,
+  pid: process.pid,
+  execPath: process.execPath,
   selfPath: process.argv[1] ?? 'keyturn',
   stderrIsTTY: process.stderr.isTTY === true,
 });

@@ -1,4 +1,5 @@
-import type { LoginResult } from '../auth/approle-login.ts';
+import type { LoginResult } from '../auth/auth-method.ts';
+import type { CertLifetime } from '../sources/cert-on-disk.ts';
 import type { IssuedCert } from '../sources/issue-cert.ts';
 import type { SecretData } from '../sources/read-secret.ts';
 
@@ -37,14 +38,6 @@ export interface HeldLease {
 
 /** Which configured item a lease belongs to. */
 export type Slot = { kind: 'secret'; index: number } | { kind: 'cert'; index: number };
-
-/** Validity of a certificate in use, from the certificate itself. */
-export interface CertLifetime {
-  notBeforeMs: number;
-  notAfterMs: number;
-  /** When keyturn received it from Vault; unknown for one found on disk. */
-  receivedAtMs?: number;
-}
 
 /**
  * Everything the renewer holds: the token and the data behind every file. Actors replace

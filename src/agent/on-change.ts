@@ -1,11 +1,12 @@
 import { constants, open } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import type { OnChange } from '../config/config-types.ts';
 import { ExitCode, KeyturnError, UsageError } from '../errors/keyturn-error.ts';
 import { checkParent } from '../files/safe-dir.ts';
 import type { Output } from '../log/output.ts';
 
 export interface OnChangeDeps {
+  /** The working directory of a command. */
   cwd: string;
   /** keyturn's effective uid, trusted as a directory owner by the parent rule. */
   uid: number;
@@ -91,7 +92,7 @@ async function sendSignal(
   action: Extract<OnChange, { kind: 'signal' }>,
   deps: OnChangeDeps,
 ): Promise<void> {
-  const path = resolve(deps.cwd, action.pidFile);
+  const path = action.pidFile;
   // Whoever can write that directory could point keyturn's signal at any process of its user.
   await checkParent(dirname(path), { keyturnUid: deps.uid });
   const pid = parsePid(await readSmallFile(path), path);

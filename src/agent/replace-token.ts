@@ -1,4 +1,6 @@
-import { appRoleLogin, type LoginResult } from '../auth/approle-login.ts';
+import type { AuthMethod, LoginResult } from '../auth/auth-method.ts';
+import { authMethod } from '../auth/auth-methods.ts';
+import { authenticate } from '../auth/authenticate.ts';
 import { AuthError, RestartMeError, UsageError, VaultDataError } from '../errors/keyturn-error.ts';
 import { exitBeforeExpiryMs } from '../timing/lease-outlook.ts';
 import { sleepUntil } from '../timing/sleep.ts';
@@ -6,11 +8,10 @@ import type { VaultClient } from '../vault/client.ts';
 import { singleAttempt } from '../vault/single-attempt.ts';
 import { refetchSlot, slotPath } from './fetch-item.ts';
 import { heldToken } from './live-set.ts';
-import { reloginPlan } from './relogin-plan.ts';
 import type { RenewerContext } from './renewer-context.ts';
 import { alwaysRetry, type Classify, retryUntil } from './retry-until.ts';
 
-/** A refused login, an unreadable secret ID source or a useless answer: no retry helps. */
+/** A refused login, an unreadable credential or a useless answer: no retry helps. */
 const reloginFailure: Classify = (error) =>
   error instanceof AuthError || error instanceof UsageError || error instanceof VaultDataError
     ? 'final'
@@ -19,10 +20,10 @@ const reloginFailure: Classify = (error) =>
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
- * The token cannot be extended any more (SPEC §6): log in again when the secret ID source
+ * The token cannot be extended any more (SPEC §6): log in again when the auth method
  * allows it and fetch the leased items again under the new token; otherwise say when it
  * expires, wait until shortly before, and exit 75 so the supervisor starts the container
- * again with a fresh secret ID. Resolves with a new token in place, or throws RestartMeError.
+ * again with fresh credentials. Resolves with a new token in place, or throws RestartMeError.
  */
 export async function replaceToken(
   ctx: RenewerContext,
@@ -32,7 +33,8 @@ export async function replaceToken(
 ): Promise<void> {
   const held = ctx.live.token;
   const exitAtMs = exitBeforeExpiryMs(held.expiresAtMs, ctx.clock.now());
-  const plan = reloginPlan(ctx.config.auth.approle, ctx.env);
+  const method = authMethod(ctx.config.auth);
+  const plan = await method.reloginPlan(ctx.env, ctx.clock.now());
   let why: string;
   if (plan.possible) {
     ctx.out.log.info(
@@ -44,7 +46,7 @@ export async function replaceToken(
       signal,
       're-login',
       exitAtMs,
-      () => relogin(ctx, client),
+      () => relogin(ctx, client, method),
       reloginFailure,
     );
     if (login.kind === 'ok') return adoptLogin(ctx, client, signal, login.value, held.expiresAtMs);
@@ -57,18 +59,22 @@ export async function replaceToken(
     { accessor: held.accessor, expiresAt: iso(held.expiresAtMs), exitAt: iso(exitAtMs) },
     `the token cannot be renewed any more (${reason}) and ${why}. It expires at ` +
       `${iso(held.expiresAtMs)}; keyturn exits with 75 at ${iso(exitAtMs)} so the supervisor ` +
-      'starts this container again with a fresh secret ID',
+      'starts this container again with fresh credentials (a new secret ID or token)',
   );
   await sleepUntil(exitAtMs, ctx.clock, signal, ctx.timers);
   throw new RestartMeError(
     `the token (accessor ${held.accessor}) cannot be renewed and keyturn cannot log in again ` +
-      `(${why}); it expires at ${iso(held.expiresAtMs)}. Restart with a fresh secret ID`,
+      `(${why}); it expires at ${iso(held.expiresAtMs)}. Restart with fresh credentials`,
     { details: { accessor: held.accessor } },
   );
 }
 
-function relogin(ctx: RenewerContext, client: VaultClient): Promise<LoginResult> {
-  return appRoleLogin(ctx.config.auth.approle, {
+function relogin(
+  ctx: RenewerContext,
+  client: VaultClient,
+  method: AuthMethod,
+): Promise<LoginResult> {
+  return authenticate(method, {
     client,
     retrier: singleAttempt,
     log: ctx.out.log,

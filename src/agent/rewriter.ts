@@ -2,13 +2,15 @@ import type { Config } from '../config/config-types.ts';
 import { KeyturnError } from '../errors/keyturn-error.ts';
 import { writeFileSet } from '../files/write-set.ts';
 import type { Output } from '../log/output.ts';
-import { planFiles } from '../prestart/plan-files.ts';
-import { changedActions } from './changed-actions.ts';
+import { dueActions } from '../outputs/due-actions.ts';
+import { planOutputs } from '../outputs/output-plan.ts';
+import { renderOutputs } from '../outputs/render-output.ts';
 import type { LiveSet } from './live-set.ts';
 import { type OnChangeDeps, runOnChange } from './on-change.ts';
 
 export interface RewriterDeps {
   config: Config;
+  /** The working directory of on_change commands. */
   cwd: string;
   uid: number;
   env: Readonly<Record<string, string | undefined>>;
@@ -33,6 +35,7 @@ export interface Rewriter {
  * tries again. Renewal never stops for it.
  */
 export function createRewriter(deps: RewriterDeps): Rewriter {
+  const outputs = planOutputs(deps.config);
   let files = deps.files;
   let chain: Promise<void> = Promise.resolve();
 
@@ -41,12 +44,11 @@ export function createRewriter(deps: RewriterDeps): Rewriter {
     let written: string[] = [];
     try {
       const live = deps.live;
-      const planned = await planFiles(
-        deps.config,
-        { secrets: live.secrets, certs: live.certs },
-        live.token.token,
-        deps.cwd,
-      );
+      const planned = await renderOutputs(outputs, deps.config, {
+        secrets: live.secrets,
+        certs: live.certs,
+        token: live.token.token,
+      });
       const result = await writeFileSet(planned, { keyturnUid: deps.uid });
       written = result.written;
       files = [...result.written, ...result.unchanged];
@@ -61,7 +63,7 @@ export function createRewriter(deps: RewriterDeps): Rewriter {
     }
     for (const path of written) log.info({ to: path }, 'rewritten');
     const onChangeDeps = { ...deps, signal };
-    for (const due of changedActions(deps.config, deps.cwd, written)) {
+    for (const due of dueActions(outputs, written)) {
       if (signal.aborted) break;
       await runOnChange(due.action, due.files, onChangeDeps);
     }

@@ -1,8 +1,7 @@
-import { resolve } from 'node:path';
 import type { Actor } from '../timing/run-group.ts';
 import { sleepUntil } from '../timing/sleep.ts';
 import { boundClient } from './bound-client.ts';
-import { certDueAtMs } from './cert-lifetime.ts';
+import { certDueAtMs } from './cert-due-at.ts';
 import { refetchUntilDone, slotPath } from './fetch-item.ts';
 import { perGeneration } from './per-generation.ts';
 import type { RenewerContext } from './renewer-context.ts';
@@ -30,14 +29,14 @@ async function keepCert(ctx: RenewerContext, index: number, signal: AbortSignal)
     const lifetime = ctx.live.certLifetimes[index];
     const dueAtMs = lifetime ? certDueAtMs(lifetime, cert.renewAt) : ctx.clock.now();
     ctx.out.log.debug(
-      { cert: resolve(ctx.cwd, cert.cert), dueAt: new Date(dueAtMs).toISOString() },
+      { cert: cert.cert, dueAt: new Date(dueAtMs).toISOString() },
       'certificate re-issue scheduled',
     );
     await sleepUntil(dueAtMs, ctx.clock, signal, ctx.timers);
     await refetchUntilDone(ctx, client, signal, slot, `issue from ${slotPath(ctx, slot)}`, 'cert');
     const notAfter = ctx.live.certLifetimes[index]?.notAfterMs ?? 0;
     ctx.out.log.info(
-      { cert: resolve(ctx.cwd, cert.cert), notAfter: new Date(notAfter).toISOString() },
+      { cert: cert.cert, notAfter: new Date(notAfter).toISOString() },
       'certificate re-issued',
     );
     await ctx.rewrite(signal);

@@ -3,12 +3,12 @@ import type { Output } from '../log/output.ts';
 import type { PrestartResult } from '../prestart/run-prestart.ts';
 import { KvMounts } from '../sources/kv-mounts.ts';
 import { type AgentState, writeAgentState } from '../state/agent-state.ts';
-import { stateSnapshot } from '../state/state-snapshot.ts';
 import { type Clock, systemTimers, type Timers } from '../timing/clock.ts';
 import { type Actor, runGroup } from '../timing/run-group.ts';
 import type { VaultClient } from '../vault/client.ts';
 import { singleAttempt } from '../vault/single-attempt.ts';
 import { liveFromPrestart } from './live-from-prestart.ts';
+import { liveSnapshot } from './live-snapshot.ts';
 import type { OnChangeDeps } from './on-change.ts';
 import { refreshStaticActor } from './refresh-static.ts';
 import { renewLeasesActor } from './renew-leases.ts';
@@ -35,7 +35,9 @@ export interface RenewerInput {
    * The prestart that just ran: its login, data (leases inside) and files. `mounts` is
    * optional (it does not survive a handover as JSON): without it, KV versions are detected again.
    */
-  start: Pick<PrestartResult, 'login' | 'fetched' | 'files'> & { mounts?: unknown };
+  start: Pick<PrestartResult, 'login' | 'fetched' | 'certLifetimes' | 'files'> & {
+    mounts?: unknown;
+  };
   stateFile: string;
   metrics?: RenewerMetrics;
   timers?: Timers;
@@ -56,7 +58,7 @@ export interface RenewerInput {
  * leases with it — is revoked on the way out.
  */
 export async function runRenewer(input: RenewerInput): Promise<void> {
-  const ctx = await renewerContext(input);
+  const ctx = renewerContext(input);
   await ctx.saveState();
   const actors = [
     renewTokenActor(ctx),
@@ -82,10 +84,10 @@ export async function runRenewer(input: RenewerInput): Promise<void> {
 }
 
 /** The holdings, rewriter and state writer every actor shares. */
-async function renewerContext(input: RenewerInput): Promise<RenewerContext> {
+function renewerContext(input: RenewerInput): RenewerContext {
   const { config, out, clock, cwd, uid } = input;
   const metrics = input.metrics ?? noMetrics;
-  const live = await liveFromPrestart(config, cwd, input.start, { clock, metrics });
+  const live = liveFromPrestart(config, input.start, { metrics });
   const rewriter = createRewriter({
     config,
     cwd,
@@ -101,7 +103,7 @@ async function renewerContext(input: RenewerInput): Promise<RenewerContext> {
     pid: input.pid ?? process.pid,
     startedAt: new Date(clock.now()).toISOString(),
   } as const;
-  const snapshot = () => stateSnapshot(config, cwd, live, { ...meta, files: rewriter.files() });
+  const snapshot = () => liveSnapshot(config, live, { ...meta, files: rewriter.files() });
   return {
     config,
     client: input.client,

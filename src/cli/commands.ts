@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { RENEWER_COMMAND } from '../daemon/renewer-command.ts';
 import type { CommandRun } from './context.ts';
 
 /** A command module is loaded only when its command runs, so a start pays for one command. */
@@ -18,9 +19,6 @@ export interface CommandSpec {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-
-/** The hidden command the detached renewer of `prestart --daemon` runs as. */
-export const RENEWER_COMMAND = '__renewer';
 
 /** Every command of SPEC §1, in the order `--help` lists them. */
 export const commandSpecs: CommandSpec[] = [

@@ -38,7 +38,7 @@ export async function loadRunConfig(globals: GlobalOptions, ctx: CliContext): Pr
   const { path, explicit } = configPath(globals, ctx);
   const text = await readConfigText(path, explicit);
   const fromFlags =
-    globals.secret.length > 0 ? configFromFlags({ secrets: globals.secret }) : undefined;
+    globals.secret.length > 0 ? configFromFlags({ secrets: globals.secret }, ctx.cwd) : undefined;
   if (text === undefined) {
     if (fromFlags) return fromFlags;
     throw new UsageError(
@@ -46,7 +46,7 @@ export async function loadRunConfig(globals: GlobalOptions, ctx: CliContext): Pr
         'or name secrets with --secret PATH=FILE[:FIELD]',
     );
   }
-  const config = loadConfig(text, path);
+  const config = loadConfig(text, path, ctx.cwd);
   if (!fromFlags) return config;
   return { ...config, secrets: [...config.secrets, ...fromFlags.secrets] };
 }

@@ -22,6 +22,10 @@ export interface CliContext {
   readStdin: () => Promise<string>;
   /** Aborted on SIGTERM/SIGINT. */
   signal: AbortSignal;
+  /** This process. */
+  pid: number;
+  /** The program that runs keyturn (Node, or keyturn itself as a single executable). */
+  execPath: string;
   /** Path of this program, for `prestart --daemon` to start its renewer. */
   selfPath: string;
   /** Pretty logs by default only when a person is watching stderr. */

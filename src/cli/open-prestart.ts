@@ -14,8 +14,8 @@ export interface OpenedPrestart {
   /** The loaded config with `--input-json` answers and the environment merged in. */
   config: Config;
   paths: StatePaths;
-  /** Runs prestart (SPEC §§4–5) with this client and config; `stateFile` records it for `status`. */
-  prestart(stateFile?: string): Promise<PrestartResult>;
+  /** Runs prestart (SPEC §§4–5) with this client and config. */
+  prestart(): Promise<PrestartResult>;
 }
 
 /**
@@ -30,20 +30,18 @@ export async function openPrestart(
 ): Promise<OpenedPrestart> {
   const input = globals.inputJson ? parseJsonInput(await ctx.readStdin(), out.redactor) : {};
   const loaded = await loadRunConfig(globals, ctx);
-  const paths = resolveStatePaths(loaded, ctx.uid, ctx.env, ctx.cwd);
+  const paths = resolveStatePaths(loaded, ctx.uid, ctx.env);
   await beforeOpen?.(paths);
   const { client, config } = openVault(loaded, ctx, out, input);
-  const prestart = (stateFile?: string) =>
+  const prestart = () =>
     runPrestart({
       config,
       client,
       env: ctx.env,
       out,
       signal: ctx.signal,
-      cwd: ctx.cwd,
       uid: ctx.uid,
       now: Date.now,
-      ...(stateFile === undefined ? {} : { stateFile }),
     });
   return { client, config, paths, prestart };
 }

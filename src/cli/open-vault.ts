@@ -1,6 +1,7 @@
-import type { Config } from '../config/config-types.ts';
+import type { AuthConfig, Config } from '../config/config-types.ts';
 import { readEnvironment } from '../config/environment.ts';
 import { resolveVaultSettings } from '../config/resolve-vault-settings.ts';
+import { UsageError } from '../errors/keyturn-error.ts';
 import type { Output } from '../log/output.ts';
 import { createVaultClient, type VaultClient } from '../vault/client.ts';
 import type { CliContext } from './context.ts';
@@ -21,16 +22,9 @@ export function openVault(config: Config, ctx: CliContext, out: Output, input: J
       'TLS verification is OFF (VAULT_SKIP_VERIFY / tls.skip_verify): anyone on the path can read the secrets',
     );
   }
-  const approle = config.auth.approle;
   const withInput: Config = {
     ...config,
-    auth: {
-      approle: {
-        ...approle,
-        roleId: input.roleId ? { kind: 'literal', value: input.roleId } : approle.roleId,
-        secretId: input.secretId ? { kind: 'literal', value: input.secretId } : approle.secretId,
-      },
-    },
+    auth: withJsonInput(config.auth, input),
     vault: { ...config.vault, retry: settings.retry, timeoutMs: settings.timeoutMs },
   };
   const client: VaultClient = createVaultClient({
@@ -43,4 +37,19 @@ export function openVault(config: Config, ctx: CliContext, out: Output, input: J
     logger: out.log,
   });
   return { client, config: withInput, env };
+}
+
+/** `--input-json` answers replace the AppRole sources; they mean nothing to another method. */
+function withJsonInput(auth: AuthConfig, input: JsonInput): AuthConfig {
+  if (input.roleId === undefined && input.secretId === undefined) return auth;
+  if (auth.method !== 'approle') {
+    throw new UsageError(
+      `--input-json: roleId and secretId are AppRole credentials, but auth uses ${auth.method}`,
+    );
+  }
+  return {
+    ...auth,
+    roleId: input.roleId ? { kind: 'literal', value: input.roleId } : auth.roleId,
+    secretId: input.secretId ? { kind: 'literal', value: input.secretId } : auth.secretId,
+  };
 }

@@ -35,7 +35,7 @@ export function parseSecretFlag(flag: string): SecretInput | string {
 }
 
 /** Builds the runtime Config of the zero-config mode from `--secret` flags (SPEC §1). */
-export function configFromFlags(input: FlagConfigInput): Config {
+export function configFromFlags(input: FlagConfigInput, cwd: string): Config {
   const problems: string[] = [];
   const secrets: SecretInput[] = [];
   for (const flag of input.secrets) {
@@ -51,7 +51,7 @@ export function configFromFlags(input: FlagConfigInput): Config {
     : result.error.issues.flatMap((issue) => locateIssue(issue));
   for (const problem of found) problems.push(describe(problem, input));
   if (problems.length > 0 || !result.success) throw flagError(problems);
-  return normalizeConfig(result.data);
+  return normalizeConfig(result.data, cwd);
 }
 
 /** Names the flag and its value (paths and file names are not secret) instead of a config path. */

@@ -1,3 +1,4 @@
+import { AUTH_METHODS, configuredMethods } from './auth-schema.ts';
 import type { ConfigPath, RuleProblem } from './config-path.ts';
 import { checkDestinations } from './destination-rules.ts';
 import { formatFileMode, isWiderThan, parseFileMode } from './file-mode.ts';
@@ -13,14 +14,32 @@ type ConfigRule = (file: ConfigFile) => RuleProblem[];
 /** A private key or a token readable by group or others is one `ls` away from leaking. */
 const PRIVATE_MODE_LIMIT = 0o600;
 
-type SourceEntry = ConfigFile['auth']['approle']['secret_id'];
+type SourceEntry = string | { env?: string; file?: string; remove_after_read?: boolean };
 
-/** A role/secret ID source object names exactly one of env or file; only a file can be removed. */
-function checkCredentialSources(file: ConfigFile): RuleProblem[] {
-  const approle = file.auth.approle;
+/** `auth:` names one method; two would leave it to chance which one logs in. */
+function checkOneAuthMethod(file: ConfigFile): RuleProblem[] {
+  const methods = configuredMethods(file.auth);
+  if (methods.length <= 1) return [];
   return [
-    ...checkSource(approle.role_id, ['auth', 'approle', 'role_id']),
-    ...checkSource(approle.secret_id, ['auth', 'approle', 'secret_id']),
+    {
+      path: ['auth'],
+      message: `set exactly one of ${AUTH_METHODS.join(', ')} (found ${methods.join(' and ')})`,
+    },
+  ];
+}
+
+/** Each credential source names exactly one of env or file; only a file can be removed. */
+function checkCredentialSources(file: ConfigFile): RuleProblem[] {
+  const { approle, kubernetes, jwt, token } = file.auth;
+  return [
+    ...(approle?.role_id ? checkSource(approle.role_id, ['auth', 'approle', 'role_id']) : []),
+    ...(approle?.secret_id ? checkSource(approle.secret_id, ['auth', 'approle', 'secret_id']) : []),
+    ...(kubernetes ? checkSource(kubernetes.jwt, ['auth', 'kubernetes', 'jwt']) : []),
+    ...(jwt ? checkSource(jwt.jwt, ['auth', 'jwt', 'jwt']) : []),
+    // `token: {}` means VAULT_TOKEN; naming both is still ambiguous.
+    ...(token && token.env !== undefined && token.file !== undefined
+      ? [{ path: ['auth', 'token'], message: 'set one of env or file, not both' }]
+      : []),
   ];
 }
 
@@ -42,7 +61,7 @@ function checkSource(source: SourceEntry, path: ConfigPath): RuleProblem[] {
 /** Pinning a wrapping token's creation path makes no sense when wrapping is off. */
 function checkExpectedCreationPath(file: ConfigFile): RuleProblem[] {
   const approle = file.auth.approle;
-  if (approle.expected_creation_path === undefined || approle.wrapped !== false) return [];
+  if (approle?.expected_creation_path === undefined || approle.wrapped !== false) return [];
   return [
     {
       path: ['auth', 'approle', 'expected_creation_path'],
@@ -177,6 +196,7 @@ function checkPrivateModes(file: ConfigFile): RuleProblem[] {
 
 /** Every rule, in the order their messages are listed. */
 const configRules: readonly ConfigRule[] = [
+  checkOneAuthMethod,
   checkCredentialSources,
   checkExpectedCreationPath,
   checkOnChange,

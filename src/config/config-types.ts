@@ -1,8 +1,9 @@
 /**
  * The runtime configuration every other part of keyturn reads: durations in milliseconds
  * (`Ms` in the name), modes as numbers, `defaults:` already applied to every item, and
- * discriminated unions instead of "which of these keys is set". Built only by
- * normalize-config.ts, from a validated file or from `--secret` flags.
+ * discriminated unions instead of "which of these keys is set", every path absolute (resolved
+ * against the working directory once, here). Built only by normalize-config.ts, from a
+ * validated file or from `--secret` flags.
  */
 
 import type { RetrySettings } from '../vault/retrier.ts';
@@ -12,7 +13,7 @@ export type SecretFormat = 'raw' | 'json' | 'yaml' | 'env' | 'docker-env' | 'fil
 export type KeyType = 'ec' | 'rsa' | 'ed25519';
 export type KvVersion = 1 | 2;
 
-/** Where a role ID or secret ID is read from, at login time. */
+/** Where a credential (role ID, secret ID, JWT, token) is read from, at login time; paths absolute. */
 export type CredentialSource =
   | { kind: 'env'; name: string }
   | { kind: 'file'; path: string; removeAfterRead: boolean }
@@ -32,13 +33,42 @@ export interface VaultFileSettings {
   retry: RetrySettings;
 }
 
+/** AppRole (SPEC §4): a role ID and a secret ID, the latter usually response-wrapped. */
 export interface AppRoleConfig {
+  method: 'approle';
   mount: string;
   roleId: CredentialSource;
   secretId: CredentialSource;
   wrapped: 'auto' | boolean;
   expectedCreationPath?: string;
 }
+
+/** A pod's service-account token, re-read at every login (kubelet rotates it). */
+export interface KubernetesConfig {
+  method: 'kubernetes';
+  mount: string;
+  role: string;
+  jwt: CredentialSource;
+}
+
+/** A CI system's OIDC JWT (GitHub Actions, GitLab `id_tokens`, Jenkins). */
+export interface JwtConfig {
+  method: 'jwt';
+  mount: string;
+  /** Undefined: the mount's `default_role`. */
+  role?: string;
+  jwt: CredentialSource;
+}
+
+/** An existing token: no login; renewed if renewable, revoked only with `revoke_on_exit`. */
+export interface TokenAuthConfig {
+  method: 'token';
+  token: CredentialSource;
+}
+
+/** Exactly one auth method (SPEC §3 `auth:`). */
+export type AuthConfig = AppRoleConfig | KubernetesConfig | JwtConfig | TokenAuthConfig;
+export type AuthMethodName = AuthConfig['method'];
 
 /** How a written file is owned and guarded; owner/group undefined = keyturn's own uid/gid. */
 export interface FileOptions {
@@ -87,7 +117,7 @@ export interface TemplateConfig extends FileOptions {
 
 export interface Config {
   vault: VaultFileSettings;
-  auth: { approle: AppRoleConfig };
+  auth: AuthConfig;
   token: { sink?: { path: string; mode: number }; revokeOnExit: boolean };
   secrets: SecretConfig[];
   certs: CertConfig[];

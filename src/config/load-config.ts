@@ -35,8 +35,9 @@ interface Parsed {
 /**
  * Parses and validates a config file's text: every YAML, schema and cross-field problem is
  * reported at once as `file:line:column: path: message` in one ConfigError (exit 64).
+ * Relative paths in it resolve against `cwd` (the working directory, as for the Vault CLI).
  */
-export function loadConfig(text: string, fileName: string): Config {
+export function loadConfig(text: string, fileName: string, cwd: string): Config {
   const parsed = parseYaml(text, fileName);
   const { doc, problems } = parsed;
   // Past a syntax error the tree is a guess; a duplicate key still leaves a sound tree.
@@ -60,7 +61,7 @@ export function loadConfig(text: string, fileName: string): Config {
     problems.push(at(parsed, { ...problem, target: 'value' }));
   }
   if (problems.length > 0) throw fail(parsed);
-  return normalizeConfig(result.data);
+  return normalizeConfig(result.data, cwd);
 }
 
 /**

@@ -1,7 +1,8 @@
+import { resolve } from 'node:path';
+import { normalizeAuth } from './auth-schema.ts';
 import type {
   CertConfig,
   Config,
-  CredentialSource,
   FileOptions,
   OnChange,
   SecretConfig,
@@ -14,20 +15,28 @@ import type { CertEntry, ConfigFile, OnChangeEntry, SecretEntry, TemplateEntry }
 /** A command that hangs must not hold up renewal forever; 30s covers a reload or restart. */
 const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
 
-type Defaults = ConfigFile['defaults'];
+/** `defaults:` and how to make a configured path absolute. */
+type Defaults = ConfigFile['defaults'] & { path: (value: string) => string };
 
-/** Turns a validated file (schema defaults and rules passed) into the runtime Config. */
-export function normalizeConfig(file: ConfigFile): Config {
-  const { vault, auth, token, defaults } = file;
+/**
+ * Turns a validated file (schema defaults and rules passed) into the runtime Config. Every
+ * path is made absolute against `cwd` here, once: nothing downstream resolves a path again.
+ */
+export function normalizeConfig(file: ConfigFile, cwd: string): Config {
+  const { vault, auth, token } = file;
   const tls = vault.tls ?? {};
+  const path = (value: string) => resolve(cwd, value);
+  const optionalPath = (value: string | undefined) =>
+    value === undefined ? undefined : path(value);
+  const defaults = { ...file.defaults, path };
   return {
     vault: {
       address: vault.address,
       tls: {
-        caCert: tls.ca_cert,
-        caPath: tls.ca_path,
-        clientCert: tls.client_cert,
-        clientKey: tls.client_key,
+        caCert: optionalPath(tls.ca_cert),
+        caPath: optionalPath(tls.ca_path),
+        clientCert: optionalPath(tls.client_cert),
+        clientKey: optionalPath(tls.client_key),
         serverName: tls.server_name,
         skipVerify: tls.skip_verify,
       },
@@ -39,39 +48,23 @@ export function normalizeConfig(file: ConfigFile): Config {
         giveUpAfterMs: parseDuration(vault.retry.give_up_after),
       },
     },
-    auth: {
-      approle: {
-        mount: auth.approle.mount,
-        roleId: credentialSource(auth.approle.role_id),
-        secretId: credentialSource(auth.approle.secret_id),
-        wrapped: auth.approle.wrapped,
-        expectedCreationPath: auth.approle.expected_creation_path,
-      },
-    },
+    auth: normalizeAuth(auth, path),
     token: {
-      sink: token.sink && { path: token.sink.path, mode: parseFileMode(token.sink.mode) },
+      sink: token.sink && { path: path(token.sink.path), mode: parseFileMode(token.sink.mode) },
       revokeOnExit: token.revoke_on_exit,
     },
     secrets: file.secrets.map((entry) => normalizeSecret(entry, defaults)),
     certs: file.certs.map((entry) => normalizeCert(entry, defaults)),
     templates: file.templates.map((entry) => normalizeTemplate(entry, defaults)),
-    ...(file.state_dir === undefined ? {} : { stateDir: file.state_dir }),
+    ...(file.state_dir === undefined ? {} : { stateDir: path(file.state_dir) }),
   };
 }
 
-type SourceEntry = string | { env?: string; file?: string; remove_after_read?: boolean };
-
-/** The rules guarantee exactly one of env/file in an object source. */
-function credentialSource(entry: SourceEntry): CredentialSource {
-  if (typeof entry === 'string') return { kind: 'literal', value: entry };
-  if (entry.file !== undefined) {
-    return { kind: 'file', path: entry.file, removeAfterRead: entry.remove_after_read ?? false };
-  }
-  return { kind: 'env', name: entry.env ?? '' };
-}
-
 /** The rules guarantee either signal + pid_file or command. */
-function normalizeOnChange(entry: OnChangeEntry | undefined): OnChange | undefined {
+function normalizeOnChange(
+  entry: OnChangeEntry | undefined,
+  path: (value: string) => string,
+): OnChange | undefined {
   if (entry === undefined) return undefined;
   if (entry.command !== undefined) {
     const timeoutMs =
@@ -81,7 +74,7 @@ function normalizeOnChange(entry: OnChangeEntry | undefined): OnChange | undefin
   return {
     kind: 'signal',
     signal: entry.signal as NodeJS.Signals,
-    pidFile: entry.pid_file ?? '',
+    pidFile: path(entry.pid_file ?? ''),
   };
 }
 
@@ -94,7 +87,7 @@ function fileOptions(entry: FileEntry, defaults: Defaults): FileOptions {
     owner: entry.owner ?? defaults.owner,
     group: entry.group ?? defaults.group,
     allowInsecureDir: entry.allow_insecure_dir ?? defaults.allow_insecure_dir,
-    onChange: normalizeOnChange(entry.on_change),
+    onChange: normalizeOnChange(entry.on_change, defaults.path),
   };
 }
 
@@ -109,7 +102,7 @@ function normalizeSecret(entry: SecretEntry, defaults: Defaults): SecretConfig {
   return {
     ...fileOptions(entry, defaults),
     path: entry.path,
-    to: entry.to,
+    to: entry.to === undefined ? undefined : defaults.path(entry.to),
     format: defaultFormat(entry),
     field: entry.field,
     version: entry.version,
@@ -130,14 +123,18 @@ function normalizeCert(entry: CertEntry, defaults: Defaults): CertConfig {
     ipSans: entry.ip_sans,
     ttlMs: entry.ttl === undefined ? undefined : parseDuration(entry.ttl),
     keyType: entry.key_type,
-    cert: entry.cert,
-    key: entry.key,
-    ca: entry.ca,
-    bundle: entry.bundle,
+    cert: defaults.path(entry.cert),
+    key: defaults.path(entry.key),
+    ca: entry.ca === undefined ? undefined : defaults.path(entry.ca),
+    bundle: entry.bundle === undefined ? undefined : defaults.path(entry.bundle),
     renewAt: entry.renew_at,
   };
 }
 
 function normalizeTemplate(entry: TemplateEntry, defaults: Defaults): TemplateConfig {
-  return { ...fileOptions(entry, defaults), source: entry.source, to: entry.to };
+  return {
+    ...fileOptions(entry, defaults),
+    source: defaults.path(entry.source),
+    to: defaults.path(entry.to),
+  };
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { authSchema } from './auth-schema.ts';
 import { certSchema, secretSchema, templateSchema } from './item-schemas.ts';
 import {
   described,
@@ -9,10 +10,7 @@ import {
   nonEmpty,
   optionalKey,
   pathField,
-  roleIdSource,
-  secretIdSource,
   uidField,
-  wrappedField,
 } from './schema-fields.ts';
 
 /**
@@ -65,20 +63,6 @@ const vaultSchema = described(
   'how to reach Vault',
 );
 
-const approleSchema = described(
-  z.strictObject({
-    mount: described(z._default(nonEmpty(), 'approle'), 'auth/<mount>/login'),
-    role_id: z._default(roleIdSource, { env: 'VAULT_ROLE_ID' }),
-    secret_id: z._default(secretIdSource, { env: 'VAULT_SECRET_ID' }),
-    wrapped: wrappedField,
-    expected_creation_path: optionalKey(
-      nonEmpty(),
-      'exact creation_path the wrapping token must have, e.g. auth/approle/role/x/secret-id',
-    ),
-  }),
-  'AppRole login (the default auth method)',
-);
-
 const tokenSchema = described(
   z.strictObject({
     sink: optionalKey(
@@ -114,10 +98,7 @@ const defaultsSchema = described(
 export const configFileSchema = described(
   z.strictObject({
     vault: vaultSchema,
-    auth: described(
-      z.prefault(z.strictObject({ approle: z.prefault(approleSchema, {}) }), {}),
-      'how keyturn logs in',
-    ),
+    auth: authSchema,
     token: z.prefault(tokenSchema, {}),
     defaults: z.prefault(defaultsSchema, {}),
     secrets: z._default(z.array(secretSchema), []),

@@ -1,3 +1,5 @@
+import { authMethod } from '../auth/auth-methods.ts';
+import { literalCredentials } from '../auth/credential-source.ts';
 import type { Config } from '../config/config-types.ts';
 import { ExitCode, KeyturnError } from '../errors/keyturn-error.ts';
 import type { LogLevel } from '../log/output.ts';
@@ -21,7 +23,7 @@ export interface RenewerHandover {
   metricsAddr?: string;
 }
 
-export type HandoverStart = Pick<PrestartResult, 'login' | 'fetched' | 'files'>;
+export type HandoverStart = Pick<PrestartResult, 'login' | 'fetched' | 'certLifetimes' | 'files'>;
 
 /** The renewer's one answer on fd 4: ready, or why it could not start. */
 export type RenewerReport =
@@ -31,22 +33,15 @@ export type RenewerReport =
 /** A handover bigger than this is not one keyturn wrote (certs and secrets fit easily). */
 export const MAX_HANDOVER_BYTES = 64 * 1024 * 1024;
 
-/** Where a spent secret ID pointed; the renewer's environment never carries this variable. */
-const SPENT_SECRET_ID = { kind: 'env', name: 'VAULT_SECRET_ID' } as const;
-
-/**
- * The config the renewer may have: a secret ID from a file can be re-read for a new login
- * (SPEC §6); any other one was spent by prestart, so the renewer does not get it at all.
- */
+/** The config the renewer may have: its auth method says what prestart spent (SPEC §6). */
 export function renewerConfig(config: Config): Config {
-  const approle = config.auth.approle;
-  if (approle.secretId.kind === 'file') return config;
-  return { ...config, auth: { approle: { ...approle, secretId: SPENT_SECRET_ID } } };
+  return { ...config, auth: authMethod(config.auth).forRenewer() };
 }
 
 /** Only what the renewer needs: prestart's result also holds live objects (mounts, a client). */
 export function handoverStart(start: PrestartResult): HandoverStart {
-  return { login: start.login, fetched: start.fetched, files: start.files };
+  const { login, fetched, certLifetimes, files } = start;
+  return { login, fetched, certLifetimes, files };
 }
 
 /**
@@ -57,12 +52,7 @@ export function registerHandoverSecrets(handover: RenewerHandover, redactor: Red
   redactor.add(handover.start.login.token);
   for (const secret of handover.start.fetched?.secrets ?? []) redactor.addAll(secret?.data);
   for (const cert of handover.start.fetched?.certs ?? []) redactor.add(cert?.privateKey);
-  for (const source of [
-    handover.config.auth?.approle?.roleId,
-    handover.config.auth?.approle?.secretId,
-  ]) {
-    if (source?.kind === 'literal') redactor.add(source.value);
-  }
+  for (const value of literalCredentials(handover.config.auth)) redactor.add(value);
 }
 
 /** JSON with byte arrays kept as bytes (file contents may be binary). */
@@ -91,9 +81,10 @@ export function decodeHandover(text: string): RenewerHandover {
   for (const key of ['stateFile', 'lockFile', 'logFile', 'logLevel'] as const) {
     if (typeof handover[key] !== 'string') throw handoverError(`no ${key}`);
   }
-  const fetched = handover.start.fetched;
+  const { fetched, certLifetimes } = handover.start;
   // JSON turns the `undefined` of a certificate kept on disk into null; give it back.
   if (fetched) fetched.certs = fetched.certs.map((cert) => cert ?? undefined);
+  if (certLifetimes) handover.start.certLifetimes = certLifetimes.map((l) => l ?? undefined);
   return handover as RenewerHandover;
 }
 

@@ -1,42 +1,39 @@
-import { dirname, resolve } from 'node:path';
-import { writeStartState } from '../agent/prestart-state.ts';
-import { appRoleLogin, type LoginResult } from '../auth/approle-login.ts';
+import { dirname } from 'node:path';
+import type { LoginResult } from '../auth/auth-method.ts';
+import { authMethod } from '../auth/auth-methods.ts';
+import { authenticate } from '../auth/authenticate.ts';
+import type { Env } from '../auth/credential-source.ts';
 import { revokeToken } from '../auth/revoke-token.ts';
 import type { CertConfig, Config } from '../config/config-types.ts';
 import { sweepTempFiles } from '../files/sweep.ts';
+import { checkTemplate } from '../files/templates.ts';
 import { validateFileSet, type WriteSetResult, writeFileSet } from '../files/write-set.ts';
 import type { Output } from '../log/output.ts';
-import { judgeCertSet } from '../sources/cert-on-disk.ts';
+import { destinations, type PlannedOutput, planOutputs } from '../outputs/output-plan.ts';
+import { renderOutputs } from '../outputs/render-output.ts';
+import { type CertLifetime, judgeCertSet } from '../sources/cert-on-disk.ts';
 import { type Fetched, fetchAll } from '../sources/fetch-all.ts';
 import { KvMounts } from '../sources/kv-mounts.ts';
-import type { Lease } from '../sources/read-secret.ts';
-import type { StateMode } from '../state/agent-state.ts';
 import type { VaultClient } from '../vault/client.ts';
 import { createRetrier, type Retrier } from '../vault/retrier.ts';
-import { checkTemplates } from './check-templates.ts';
-import { destinations } from './destinations.ts';
-import { planFiles } from './plan-files.ts';
 
 export interface PrestartInput {
   config: Config;
   client: VaultClient;
-  env: Readonly<Record<string, string | undefined>>;
+  env: Env;
   out: Output;
   signal: AbortSignal;
-  cwd: string;
   uid: number;
   now: () => number;
-  /** When set, what was written is recorded there for `keyturn status` (src/agent/agent-state.ts). */
-  stateFile?: string;
-  stateMode?: StateMode;
 }
 
 export interface PrestartResult {
   login: LoginResult;
-  leases: Lease[];
-  files: WriteSetResult;
   /** Everything fetched, by config index: the renewer starts from it. */
   fetched: Fetched;
+  /** Each configured certificate in use, issued now or kept from disk, by config index. */
+  certLifetimes: (CertLifetime | undefined)[];
+  files: WriteSetResult;
   /** KV versions detected per mount, so the renewer does not ask again. */
   mounts?: KvMounts;
 }
@@ -45,12 +42,14 @@ export interface PrestartResult {
  * The one-shot job (SPEC §§4–5): check every destination, log in, fetch everything, then
  * write every file. Nothing is written unless everything was fetched; destinations are
  * checked before the one-time secret ID is spent, so a typo in a path does not burn it.
+ * Recording the run for `status` is the caller's business.
  */
 export async function runPrestart(input: PrestartInput): Promise<PrestartResult> {
   const { config, client, out, now } = input;
   const retrier = createRetrier(config.vault.retry, out.log, input.signal);
-  await checkBeforeLogin(input);
-  const login = await appRoleLogin(config.auth.approle, {
+  const outputs = planOutputs(config);
+  await checkBeforeLogin(input, outputs);
+  const login = await authenticate(authMethod(config.auth), {
     client,
     retrier,
     log: out.log,
@@ -59,7 +58,7 @@ export async function runPrestart(input: PrestartInput): Promise<PrestartResult>
     now,
   });
   try {
-    return await fetchAndWrite(input, retrier, login);
+    return await fetchAndWrite(input, retrier, login, outputs);
   } catch (error) {
     // A failed run leaves nothing minted behind: the token goes, and its leases with it.
     await revokeToken(client, login, out, {
@@ -71,65 +70,60 @@ export async function runPrestart(input: PrestartInput): Promise<PrestartResult>
 }
 
 /** Every destination and template checked, leftovers swept: all before the secret ID is spent. */
-async function checkBeforeLogin({ config, cwd, uid, out }: PrestartInput): Promise<void> {
-  const targets = destinations(config, cwd);
+async function checkBeforeLogin(
+  { config, uid, out }: PrestartInput,
+  outputs: PlannedOutput[],
+): Promise<void> {
+  const targets = destinations(outputs);
   // Checked before the sweep, so nothing is removed from a directory keyturn will refuse.
   await validateFileSet(targets, { keyturnUid: uid });
-  await checkTemplates(config.templates, cwd);
+  for (const template of config.templates) await checkTemplate(template.source);
   const swept = await sweepTempFiles([...new Set(targets.map((t) => dirname(t.path)))]);
   if (swept.length > 0)
     out.log.warn({ files: swept }, 'removed temporary files left by an interrupted run');
 }
 
-/** Everything after the login: fetch all, write all, record the run for `status`. */
+/** Everything after the login: fetch all, then write all. */
 async function fetchAndWrite(
   input: PrestartInput,
   retrier: Retrier,
   login: LoginResult,
+  outputs: PlannedOutput[],
 ): Promise<PrestartResult> {
-  const { config, client, out, cwd } = input;
+  const { config, client, out } = input;
   const log = out.log;
-  const certRequests = await certsToIssue(input);
+  const judged = await judgeCerts(input);
   const mounts = new KvMounts(client, retrier, () => login.token, log);
   const fetched = await fetchAll(
     config.secrets.map((s) => ({ path: s.path, version: s.version, kvVersion: s.kvVersion })),
-    certRequests,
+    judged.map((j) => (j.keep ? undefined : j.cert)),
     { client, retrier, mounts, token: login.token, redactor: out.redactor, log },
   );
-  const planned = await planFiles(config, fetched, login.token, cwd);
+  const planned = await renderOutputs(outputs, config, { ...fetched, token: login.token });
   const files = await writeFileSet(planned, { keyturnUid: input.uid });
   for (const path of files.written) log.info({ to: path }, 'written');
   for (const path of files.unchanged) log.debug({ to: path }, 'unchanged');
-  const leases = [...fetched.secrets, ...fetched.certs].flatMap((f) => (f?.lease ? [f.lease] : []));
-  if (input.stateFile) {
-    await writeStartState(
-      config,
-      { login, fetched, files },
-      { file: input.stateFile, mode: input.stateMode ?? 'prestart', uid: input.uid, cwd, log },
-    );
-  }
-  return { login, leases, files, fetched, mounts };
+  const certLifetimes = judged.map((j, index) => {
+    const issued = fetched.certs[index];
+    if (!issued) return j.lifetime;
+    const { notBeforeMs, notAfterMs } = issued;
+    // Counted from the login: the certificate came just after it, so this errs early.
+    return { notBeforeMs, notAfterMs, receivedAtMs: login.issuedAtMs };
+  });
+  return { login, fetched, certLifetimes, files, mounts };
 }
 
-/** Each configured certificate to issue, or undefined where the set on disk can stay (SPEC §5). */
-function certsToIssue({
-  config,
-  cwd,
-  now,
-  out,
-}: PrestartInput): Promise<(CertConfig | undefined)[]> {
+/** Each configured certificate, and whether the set on disk can stay (SPEC §5). */
+function judgeCerts({ config, now, out }: PrestartInput) {
   return Promise.all(
-    config.certs.map(async (cert) => {
-      const verdict = await judgeCertSet(cert, cwd, now(), out.redactor);
+    config.certs.map(async (cert: CertConfig) => {
+      const verdict = await judgeCertSet(cert, now(), out.redactor);
       if (verdict.keep) {
-        out.log.info({ cert: resolve(cwd, cert.cert) }, 'certificate on disk is still good');
-        return undefined;
+        out.log.info({ cert: cert.cert }, 'certificate on disk is still good');
+        return { cert, keep: true, lifetime: verdict.lifetime } as const;
       }
-      out.log.info(
-        { cert: resolve(cwd, cert.cert), reason: verdict.reason },
-        'issuing a certificate',
-      );
-      return cert;
+      out.log.info({ cert: cert.cert, reason: verdict.reason }, 'issuing a certificate');
+      return { cert, keep: false, lifetime: undefined } as const;
     }),
   );
 }

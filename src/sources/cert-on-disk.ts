@@ -1,10 +1,17 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { CertConfig } from '../config/config-types.ts';
 import type { Redactor } from '../log/redactor.ts';
 
-export type CertVerdict = { keep: true; notAfterMs: number } | { keep: false; reason: string };
+/** Validity of a certificate in use, from the certificate itself. */
+export interface CertLifetime {
+  notBeforeMs: number;
+  notAfterMs: number;
+  /** When keyturn received it from Vault; unknown for one found on disk. */
+  receivedAtMs?: number;
+}
+
+export type CertVerdict = { keep: true; lifetime: CertLifetime } | { keep: false; reason: string };
 
 interface SetOnDisk {
   cert: string;
@@ -23,11 +30,10 @@ interface SetOnDisk {
  */
 export async function judgeCertSet(
   cert: CertConfig,
-  cwd: string,
   now: number,
   redactor: Redactor,
 ): Promise<CertVerdict> {
-  const files = await readSet(cert, cwd);
+  const files = await readSet(cert);
   if (!files) return { keep: false, reason: 'not on disk yet' };
   redactor.add(files.key);
   try {
@@ -39,15 +45,21 @@ export async function judgeCertSet(
       companionProblem(x509, files, cert);
     return problem
       ? { keep: false, reason: problem }
-      : { keep: true, notAfterMs: Date.parse(x509.validTo) };
+      : {
+          keep: true,
+          lifetime: {
+            notBeforeMs: Date.parse(x509.validFrom),
+            notAfterMs: Date.parse(x509.validTo),
+          },
+        };
   } catch {
     return { keep: false, reason: 'certificate or key on disk is not valid PEM' };
   }
 }
 
-async function readSet(cert: CertConfig, cwd: string): Promise<SetOnDisk | undefined> {
+async function readSet(cert: CertConfig): Promise<SetOnDisk | undefined> {
   const read = (path: string | undefined) =>
-    path === undefined ? undefined : readFile(resolve(cwd, path), 'utf8').catch(() => null);
+    path === undefined ? undefined : readFile(path, 'utf8').catch(() => null);
   const [certPem, key, ca, bundle] = await Promise.all([
     read(cert.cert),
     read(cert.key),

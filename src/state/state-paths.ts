@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Config } from '../config/config-types.ts';
 import { ensureSafeParent } from '../files/safe-dir.ts';
 
@@ -21,10 +21,9 @@ export function resolveStatePaths(
   config: Pick<Config, 'stateDir'>,
   uid: number,
   env: Readonly<Record<string, string | undefined>>,
-  cwd = '/',
 ): StatePaths {
   const dir = config.stateDir
-    ? resolve(cwd, config.stateDir)
+    ? config.stateDir
     : uid === 0
       ? '/run/keyturn'
       : join(env.TMPDIR || '/tmp', `keyturn-${uid}`);

@@ -1,6 +1,5 @@
 import { X509Certificate } from 'node:crypto';
 import { lstat, readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Config } from '../config/config-types.ts';
 import { readAgentState } from '../state/agent-state.ts';
 import { isProcessAlive } from '../state/process-alive.ts';
@@ -10,11 +9,7 @@ import type { StatusFacts } from './judge-status.ts';
  * Reads what `status` judges from local state only: the state file, each file it lists,
  * each certificate's own notAfter, and whether the recorded renewer pid still runs.
  */
-export async function gatherStatus(
-  config: Config,
-  stateFile: string,
-  cwd: string,
-): Promise<StatusFacts> {
+export async function gatherStatus(config: Config, stateFile: string): Promise<StatusFacts> {
   const facts: StatusFacts = { stateFile, files: [], certs: [] };
   try {
     facts.state = await readAgentState(stateFile);
@@ -28,7 +23,7 @@ export async function gatherStatus(
   );
   const certPaths = new Set([
     ...state.certs.map((cert) => cert.path),
-    ...config.certs.map((cert) => resolve(cwd, cert.cert)),
+    ...config.certs.map((cert) => cert.cert),
   ]);
   facts.certs = await Promise.all([...certPaths].map(readCertExpiry));
   if (state.mode !== 'prestart' && state.pid !== undefined) {

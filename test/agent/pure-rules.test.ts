@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { certDueAtMs } from '../../src/agent/cert-lifetime.ts';
-import { changedActions } from '../../src/agent/changed-actions.ts';
+import { certDueAtMs } from '../../src/agent/cert-due-at.ts';
 import { withoutVaultVariables } from '../../src/agent/on-change.ts';
-import { reloginPlan } from '../../src/agent/relogin-plan.ts';
+import { reloginPlan } from '../../src/auth/approle.ts';
 import type { AppRoleConfig } from '../../src/config/config-types.ts';
+import { dueActions } from '../../src/outputs/due-actions.ts';
+import { planOutputs } from '../../src/outputs/output-plan.ts';
 import { resolveStatePaths } from '../../src/state/state-paths.ts';
 import { testConfig } from './renewer-harness.ts';
 
@@ -11,6 +12,7 @@ const approle = (
   secretId: AppRoleConfig['secretId'],
   wrapped: AppRoleConfig['wrapped'] = 'auto',
 ) => ({
+  method: 'approle' as const,
   mount: 'approle',
   roleId: { kind: 'literal', value: 'r' } as const,
   secretId,
@@ -85,7 +87,7 @@ describe('certDueAtMs', () => {
   });
 });
 
-describe('changedActions: one rotation, one action per distinct on_change', () => {
+describe('dueActions: one rotation, one action per distinct on_change', () => {
   const config = testConfig(`
 secrets:
   - { path: a, to: /o/a, on_change: { command: [reload] } }
@@ -114,7 +116,7 @@ certs:
       [{ action: 'SIGHUP', files: ['/o/files/x', '/o/files/y'] }],
     ],
   ])('%s', (_, written, expected) => {
-    const due = changedActions(config, '/', written).map((d) => ({
+    const due = dueActions(planOutputs(config), written).map((d) => ({
       action: d.action.kind === 'command' ? (d.action.argv[0] ?? '') : d.action.signal,
       files: d.files,
     }));
@@ -127,9 +129,9 @@ describe('resolveStatePaths', () => {
     ['root', undefined, 0, {}, '/run/keyturn'],
     ['a user', undefined, 1000, {}, '/tmp/keyturn-1000'],
     ['a user with TMPDIR', undefined, 1000, { TMPDIR: '/var/tmp' }, '/var/tmp/keyturn-1000'],
-    ['state_dir, relative to the working directory', 'st', 0, {}, '/work/st'],
+    ['state_dir', '/work/st', 0, {}, '/work/st'],
   ])('%s → %s', (_, stateDir, uid, env, dir) => {
-    const paths = resolveStatePaths(stateDir === undefined ? {} : { stateDir }, uid, env, '/work');
+    const paths = resolveStatePaths(stateDir === undefined ? {} : { stateDir }, uid, env);
     expect(paths).toEqual({
       dir,
       stateFile: `${dir}/state.json`,

@@ -19,11 +19,15 @@ async function secretIdFile(value: string) {
 describe('renew-token: logging in again', () => {
   it('re-reads a secret ID file, logs in, fetches the leased secret under the new token before the old one expires, and renews the new token', async () => {
     await using sid = await secretIdFile(SECRET_ID);
-    const config = testConfig(`
+    const config = (dir: string) =>
+      testConfig(
+        `
 auth: { approle: { role_id: role-1, secret_id: { file: ${sid.path} } } }
 secrets:
   - { path: database/creds/app, format: json, to: out/creds.json }
-`);
+`,
+        dir,
+      );
     let logins = 0;
     await using run = await startRenewer({
       config,

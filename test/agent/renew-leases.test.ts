@@ -8,7 +8,9 @@ describe('renew-leases', () => {
   it('renews a lease at 2/3 of its TTL, fetches it again when Vault no longer knows it, rewrites both files and signals once', async () => {
     const kills: [number, string][] = [];
     const leaseRenewals = [leaseAnswer('database/creds/app/L0', 30)];
-    const config = testConfig(`
+    const config = (dir: string) =>
+      testConfig(
+        `
 secrets:
   - path: database/creds/app
     name: db
@@ -17,7 +19,9 @@ secrets:
     on_change: { signal: SIGHUP, pid_file: app.pid }
 templates:
   - { source: db.tmpl, to: out/db.ini, on_change: { signal: SIGHUP, pid_file: app.pid } }
-`);
+`,
+        dir,
+      );
     await using run = await startRenewer({
       config,
       ttlSeconds: 3600,

@@ -151,7 +151,8 @@ describe('renew-token: when the token cannot be extended', () => {
 describe('renew-token: woken by another actor', () => {
   it('renews at once when a refresh learns the token is invalid, instead of at 2/3 of its TTL', async () => {
     await using run = await startRenewer({
-      config: testConfig('secrets:\n  - { path: kv/a, to: a, kv_version: 1, refresh: 1m }'),
+      config: (dir) =>
+        testConfig('secrets:\n  - { path: kv/a, to: a, kv_version: 1, refresh: 1m }', dir),
       ttlSeconds: HOUR_S,
       secrets: [{ data: { k: 'v' } }],
       env: { VAULT_SECRET_ID: 'hvs.CAESIwrappingtoken' },

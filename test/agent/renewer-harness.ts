@@ -29,11 +29,12 @@ export function memoryOutput(): Output & { lines: Record<string, unknown>[] } {
   return { log, redactor, lines, print: () => undefined, printCredential: () => undefined };
 }
 
-/** A YAML config (fast retries unless given) as the renewer sees it. */
-export function testConfig(yaml: string): Config {
+/** A YAML config (fast retries unless given) as the renewer sees it; relative paths in `cwd`. */
+export function testConfig(yaml: string, cwd = '/test'): Config {
   return loadConfig(
     `vault: { retry: { initial: 250ms, max: 30s } }\n${yaml}`,
-    '/test/keyturn.yaml',
+    join(cwd, 'keyturn.yaml'),
+    cwd,
   );
 }
 
@@ -50,7 +51,8 @@ export interface RenewerRun {
 }
 
 export interface StartOptions {
-  config: Config;
+  /** A config, or one made for the run's temporary directory (for relative paths). */
+  config: Config | ((dir: string) => Config);
   handle: (call: Call) => Answer;
   /** The login prestart did, at fake time 0. */
   ttlSeconds: number;
@@ -68,8 +70,9 @@ export async function startRenewer(options: StartOptions): Promise<RenewerRun> {
   const out = memoryOutput();
   const controller = new AbortController();
   const dir = await mkdtemp(join(tmpdir(), 'keyturn-agent-'));
+  const config = typeof options.config === 'function' ? options.config(dir) : options.config;
   const done = runRenewer({
-    config: options.config,
+    config,
     client,
     out,
     signal: controller.signal,
@@ -88,11 +91,13 @@ export async function startRenewer(options: StartOptions): Promise<RenewerRun> {
         policies: ['default'],
         tokenType: 'service',
         issuedAtMs: 0,
+        owned: true,
       },
       fetched: {
-        secrets: options.secrets ?? options.config.secrets.map(() => ({ data: {} })),
+        secrets: options.secrets ?? config.secrets.map(() => ({ data: {} })),
         certs: [],
       },
+      certLifetimes: [],
       files: { written: [], unchanged: [], changedGroups: [] },
     },
     stateFile: join(dir, 'state', 'state.json'),

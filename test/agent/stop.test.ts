@@ -9,9 +9,11 @@ describe('stopping the renewer', () => {
   it('resolves on abort, revokes the token with revoke_on_exit, and leaves no timer or listener', async () => {
     const controller = new AbortController();
     await using run = await startRenewer({
-      config: testConfig(
-        'token: { revoke_on_exit: true }\nsecrets:\n  - { path: kv/a, to: a, kv_version: 1, refresh: 1m }',
-      ),
+      config: (dir) =>
+        testConfig(
+          'token: { revoke_on_exit: true }\nsecrets:\n  - { path: kv/a, to: a, kv_version: 1, refresh: 1m }',
+          dir,
+        ),
       ttlSeconds: 3600,
       secrets: [{ data: { k: 'v' } }],
       extra: { signal: controller.signal },

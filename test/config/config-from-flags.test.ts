@@ -30,13 +30,19 @@ describe('parseSecretFlag', () => {
 
 describe('configFromFlags', () => {
   it('builds a config of raw fields and json secrets with the defaults', () => {
-    const config = configFromFlags({
-      secrets: ['secret/app/db=/run/secrets/db:password', 'secret/app/api=/run/secrets/api.json'],
-      address: 'https://vault:8200',
-    });
+    const config = configFromFlags(
+      {
+        secrets: ['secret/app/db=/run/secrets/db:password', 'secret/app/api=/run/secrets/api.json'],
+        address: 'https://vault:8200',
+      },
+      '/',
+    );
     expect(config.vault.address).toBe('https://vault:8200');
     expect(config.vault.timeoutMs).toBe(10_000);
-    expect(config.auth.approle.secretId).toEqual({ kind: 'env', name: 'VAULT_SECRET_ID' });
+    expect(config.auth.method === 'approle' && config.auth.secretId).toEqual({
+      kind: 'env',
+      name: 'VAULT_SECRET_ID',
+    });
     expect(config.secrets).toEqual([
       {
         path: 'secret/app/db',
@@ -71,18 +77,18 @@ describe('configFromFlags', () => {
     ],
     [['secret/a=/x/'], '--secret secret/a=/x/ (to): ends with / but format json writes one file'],
   ])('%j is refused naming the flag and its value', (secrets, line) => {
-    expect(() => configFromFlags({ secrets })).toThrow(UsageError);
-    expect(() => configFromFlags({ secrets })).toThrow(`invalid flags:\n  ${line}`);
+    expect(() => configFromFlags({ secrets }, '/')).toThrow(UsageError);
+    expect(() => configFromFlags({ secrets }, '/')).toThrow(`invalid flags:\n  ${line}`);
   });
 
   it('reports every bad flag at once', () => {
-    expect(() => configFromFlags({ secrets: ['a', 'b=', 'c=/ok'] })).toThrow(
+    expect(() => configFromFlags({ secrets: ['a', 'b=', 'c=/ok'] }, '/')).toThrow(
       'invalid flags:\n  --secret a: expected PATH=FILE[:FIELD], e.g. secret/app/db=/run/secrets/db:password\n  --secret b=: FILE is missing: expected PATH=FILE[:FIELD]',
     );
   });
 
   it('refuses an address that is not an http(s) URL, naming it', () => {
-    expect(() => configFromFlags({ secrets: [], address: 'vault:8200' })).toThrow(
+    expect(() => configFromFlags({ secrets: [], address: 'vault:8200' }, '/')).toThrow(
       'Vault address vault:8200: expected an http:// or https:// URL',
     );
   });

@@ -6,7 +6,7 @@ import { UsageError } from '../../src/errors/keyturn-error.ts';
 
 function errorOf(yaml: string, file = 'keyturn.yaml'): ConfigError {
   try {
-    loadConfig(yaml, file);
+    loadConfig(yaml, file, '/');
   } catch (error) {
     if (error instanceof ConfigError) return error;
     throw error;
@@ -126,10 +126,13 @@ describe('loadConfig', () => {
   });
 
   it('accepts an empty file as the all-defaults configuration', () => {
-    const config = loadConfig('', 'keyturn.yaml');
+    const config = loadConfig('', 'keyturn.yaml', '/');
     expect(config.secrets).toEqual([]);
     expect(config.vault.timeoutMs).toBe(10_000);
-    expect(config.auth.approle.secretId).toEqual({ kind: 'env', name: 'VAULT_SECRET_ID' });
+    expect(config.auth).toMatchObject({
+      method: 'approle',
+      secretId: { kind: 'env', name: 'VAULT_SECRET_ID' },
+    });
   });
 
   it('follows aliases when locating a problem', () => {
@@ -150,6 +153,7 @@ describe('loadConfig', () => {
         '  - { source: /t, to: /c }',
       ].join('\n'),
       'keyturn.yaml',
+      '/',
     );
     expect(
       config.secrets.map((s) => [
@@ -181,13 +185,14 @@ describe('loadConfig', () => {
         '  - { path: b, to: /b, on_change: { signal: SIGUSR1, pid_file: /run/app.pid } }',
       ].join('\n'),
       'keyturn.yaml',
+      '/',
     );
-    expect(config.auth.approle).toEqual({
+    expect(config.auth).toEqual({
+      method: 'approle',
       mount: 'ci',
       roleId: { kind: 'literal', value: '1b2c-role' },
       secretId: { kind: 'file', path: '/run/sid', removeAfterRead: true },
       wrapped: true,
-      expectedCreationPath: undefined,
     });
     expect(config.secrets.map((s) => s.onChange)).toEqual([
       { kind: 'command', argv: ['nginx', '-s', 'reload'], timeoutMs: 5000 },
@@ -198,7 +203,7 @@ describe('loadConfig', () => {
 
 describe('the SPEC §3 example', () => {
   const text = readFileSync(new URL('./fixtures/spec-example.yaml', import.meta.url), 'utf8');
-  const config = loadConfig(text, 'spec-example.yaml');
+  const config = loadConfig(text, 'spec-example.yaml', '/');
 
   it('loads the vault, auth and token sections', () => {
     expect(config.vault).toEqual({
@@ -207,7 +212,8 @@ describe('the SPEC §3 example', () => {
       timeoutMs: 10_000,
       retry: { initialMs: 250, maxMs: 30_000, giveUpAfterMs: 300_000 },
     });
-    expect(config.auth.approle).toEqual({
+    expect(config.auth).toEqual({
+      method: 'approle',
       mount: 'approle',
       roleId: { kind: 'env', name: 'VAULT_ROLE_ID' },
       secretId: { kind: 'env', name: 'VAULT_SECRET_ID' },
@@ -251,7 +257,7 @@ describe('the SPEC §3 example', () => {
         ...common,
         path: 'secret/app/tls-extra',
         format: 'files',
-        to: '/run/secrets/tls-extra/',
+        to: '/run/secrets/tls-extra',
         mode: 0o400,
         env: {},
       },

@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config/load-config.ts';
 /** Loads YAML and returns its problems as `path: message` (no file position), [] when valid. */
 export function problemsOf(yaml: string): string[] {
   try {
-    loadConfig(yaml, 'keyturn.yaml');
+    loadConfig(yaml, 'keyturn.yaml', '/');
     return [];
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

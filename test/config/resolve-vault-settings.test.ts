@@ -18,6 +18,7 @@ describe('resolveVaultSettings', () => {
     const config = loadConfig(
       'vault:\n  address: https://from-file:8200\n  tls: { ca_cert: /file/ca.pem, skip_verify: false }\n  timeout: 3s\n',
       'k.yaml',
+      '/',
     );
     expect(resolveVaultSettings(config, env)).toEqual({
       address: 'https://from-file:8200',
@@ -34,13 +35,13 @@ describe('resolveVaultSettings', () => {
   });
 
   it('takes everything from the environment when the file says nothing', () => {
-    const settings = resolveVaultSettings(loadConfig('', 'k.yaml'), env);
+    const settings = resolveVaultSettings(loadConfig('', 'k.yaml', '/'), env);
     expect(settings.address).toBe('https://from-env:8200');
     expect(settings.tls.skipVerify).toBe(true);
   });
 
   it('lets flags win over both', () => {
-    const config = loadConfig('vault: { address: https://from-file:8200 }', 'k.yaml');
+    const config = loadConfig('vault: { address: https://from-file:8200 }', 'k.yaml', '/');
     expect(resolveVaultSettings(config, env, { address: 'https://flag:8200' }).address).toBe(
       'https://flag:8200',
     );
@@ -48,15 +49,15 @@ describe('resolveVaultSettings', () => {
 
   it('keeps TLS verification on by default', () => {
     const settings = resolveVaultSettings(
-      loadConfig('vault: { address: http://a:1 }', 'k.yaml'),
+      loadConfig('vault: { address: http://a:1 }', 'k.yaml', '/'),
       {},
     );
     expect(settings.tls.skipVerify).toBe(false);
   });
 
   it('says where to set an address when there is none', () => {
-    expect(() => resolveVaultSettings(loadConfig('', 'k.yaml'), {})).toThrow(UsageError);
-    expect(() => resolveVaultSettings(loadConfig('', 'k.yaml'), {})).toThrow(
+    expect(() => resolveVaultSettings(loadConfig('', 'k.yaml', '/'), {})).toThrow(UsageError);
+    expect(() => resolveVaultSettings(loadConfig('', 'k.yaml', '/'), {})).toThrow(
       /vault\.address.*VAULT_ADDR/,
     );
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Config } from '../../src/config/config-types.ts';
+import type { AppRoleConfig, Config } from '../../src/config/config-types.ts';
 import {
   decodeHandover,
   decodeReport,
@@ -14,16 +14,15 @@ import { AuthError, UsageError } from '../../src/errors/keyturn-error.ts';
 
 const token = 'hvs.handover-test-token-0123456789';
 
-function config(secretId: Config['auth']['approle']['secretId']): Config {
+function config(secretId: AppRoleConfig['secretId']): Config {
   return {
     vault: { tls: {}, timeoutMs: 1000, retry: { initialMs: 1, maxMs: 2, giveUpAfterMs: 3 } },
     auth: {
-      approle: {
-        mount: 'approle',
-        roleId: { kind: 'env', name: 'VAULT_ROLE_ID' },
-        secretId,
-        wrapped: 'auto',
-      },
+      method: 'approle',
+      mount: 'approle',
+      roleId: { kind: 'env', name: 'VAULT_ROLE_ID' },
+      secretId,
+      wrapped: 'auto',
     },
     token: { revokeOnExit: false },
     secrets: [],
@@ -45,8 +44,10 @@ function handover(extra: Partial<RenewerHandover> = {}): RenewerHandover {
         policies: ['app'],
         tokenType: 'service',
         issuedAtMs: 1,
+        owned: true,
       },
       fetched: { secrets: [], certs: [] },
+      certLifetimes: [],
       files: { written: ['/out/a'], unchanged: [], changedGroups: [] },
     },
     stateFile: '/s/state.json',
@@ -63,13 +64,17 @@ describe('renewerConfig: the renewer never gets a spent secret ID', () => {
     ['an environment variable', { kind: 'env', name: 'MY_SECRET_ID' } as const],
   ])('replaces %s with the withheld VAULT_SECRET_ID', (_label, source) => {
     const result = renewerConfig(config(source));
-    expect(result.auth.approle.secretId).toEqual({ kind: 'env', name: 'VAULT_SECRET_ID' });
+    expect(result.auth).toMatchObject({ method: 'approle' });
+    expect((result.auth as AppRoleConfig).secretId).toEqual({
+      kind: 'env',
+      name: 'VAULT_SECRET_ID',
+    });
     expect(JSON.stringify(result)).not.toContain('spent-secret-id-value');
   });
 
   it('keeps a file source: it is re-read for a new login (SPEC §6)', () => {
     const source = { kind: 'file', path: '/run/secret-id', removeAfterRead: true } as const;
-    expect(renewerConfig(config(source)).auth.approle.secretId).toEqual(source);
+    expect((renewerConfig(config(source)).auth as AppRoleConfig).secretId).toEqual(source);
   });
 });
 
@@ -142,12 +147,11 @@ describe('registerHandoverSecrets', () => {
       config: {
         ...config({ kind: 'file', path: '/x', removeAfterRead: false }),
         auth: {
-          approle: {
-            mount: 'approle',
-            roleId: { kind: 'literal', value: 'role-id-literal' },
-            secretId: { kind: 'file', path: '/x', removeAfterRead: false },
-            wrapped: 'auto',
-          },
+          method: 'approle',
+          mount: 'approle',
+          roleId: { kind: 'literal', value: 'role-id-literal' },
+          secretId: { kind: 'file', path: '/x', removeAfterRead: false },
+          wrapped: 'auto',
         },
       },
     });

@@ -34,12 +34,11 @@ function handover(): RenewerHandover {
     config: {
       vault: { tls: {}, timeoutMs: 1000, retry: { initialMs: 1, maxMs: 2, giveUpAfterMs: 3 } },
       auth: {
-        approle: {
-          mount: 'approle',
-          roleId: { kind: 'env', name: 'VAULT_ROLE_ID' },
-          secretId: { kind: 'env', name: 'VAULT_SECRET_ID' },
-          wrapped: 'auto',
-        },
+        method: 'approle',
+        mount: 'approle',
+        roleId: { kind: 'env', name: 'VAULT_ROLE_ID' },
+        secretId: { kind: 'env', name: 'VAULT_SECRET_ID' },
+        wrapped: 'auto',
       },
       token: { revokeOnExit: false },
       secrets: [],
@@ -55,8 +54,10 @@ function handover(): RenewerHandover {
         policies: [],
         tokenType: 'service',
         issuedAtMs: 0,
+        owned: true,
       },
       fetched: { secrets: [], certs: [] },
+      certLifetimes: [],
       files: { written: [], unchanged: [], changedGroups: [] },
     },
     stateFile: join(state, 'state.json'),

@@ -1,8 +1,7 @@
-import type { RenewerMetrics } from '../../agent/renewer-metrics.ts';
 import { acquireRenewerLock, type RenewerLock } from '../../state/renewer-lock.ts';
-import { systemClock } from '../../timing/clock.ts';
 import type { CommandRun } from '../context.ts';
 import { openPrestart } from '../open-prestart.ts';
+import { type Renewal, startRenewal } from '../start-renewal.ts';
 
 /**
  * `keyturn agent` (SPEC §1): prestart, then keep everything fresh in the foreground until
@@ -11,35 +10,28 @@ import { openPrestart } from '../open-prestart.ts';
 export async function run(command: CommandRun<{ metricsAddr?: string }>): Promise<number> {
   const { ctx, out, options } = command;
   const { client, config, paths, prestart } = await openPrestart(command);
-  let metricsServer: { metrics: RenewerMetrics; close(): Promise<void> } | undefined;
+  let renewal: Renewal | undefined;
   let lock: RenewerLock | undefined;
   try {
     // One renewer per config (SPEC §6), taken before the one-time secret ID is spent.
-    lock = await acquireRenewerLock(paths, process.pid, { uid: ctx.uid });
+    lock = await acquireRenewerLock(paths, ctx.pid, { uid: ctx.uid });
     const start = await prestart();
     out.log.info(
       { written: start.files.written.length, unchanged: start.files.unchanged.length },
       'prestart complete',
     );
-    if (options.metricsAddr) {
-      const { startMetricsServer } = await import('../../metrics/metrics-server.ts');
-      metricsServer = await startMetricsServer(options.metricsAddr, out);
-    }
-    const { runRenewer } = await import('../../agent/run-renewer.ts');
-    await runRenewer({
+    renewal = await startRenewal({
       config,
       client,
       out,
-      cwd: ctx.cwd,
-      uid: ctx.uid,
-      clock: systemClock,
-      random: Math.random,
-      env: ctx.env,
+      ctx,
       start,
       stateFile: paths.stateFile,
-      ...(metricsServer ? { metrics: metricsServer.metrics } : {}),
+      mode: 'agent',
+      ...(options.metricsAddr ? { metricsAddr: options.metricsAddr } : {}),
       signal: AbortSignal.any([ctx.signal, lock.lost]),
     });
+    await renewal.done;
     if (lock.lost.aborted) throw lock.lost.reason;
     return 0;
   } catch (error) {
@@ -51,7 +43,7 @@ export async function run(command: CommandRun<{ metricsAddr?: string }>): Promis
     throw error;
   } finally {
     client.close();
-    await metricsServer?.close();
+    await renewal?.close();
     await lock?.release();
   }
 }

@@ -1,8 +1,10 @@
-import { appRoleLogin, type LoginResult } from '../../auth/approle-login.ts';
+import type { LoginResult } from '../../auth/auth-method.ts';
+import { authMethod } from '../../auth/auth-methods.ts';
+import { authenticate } from '../../auth/authenticate.ts';
 import { revokeToken } from '../../auth/revoke-token.ts';
 import { checkTargets } from '../../check/capability-paths.ts';
-import { checkGivenToken } from '../../check/check-token.ts';
 import { formatCheckTable, runCheck } from '../../check/run-check.ts';
+import type { AuthConfig } from '../../config/config-types.ts';
 import { KvMounts } from '../../sources/kv-mounts.ts';
 import { createRetrier } from '../../vault/retrier.ts';
 import { loadRunConfig } from '../config-source.ts';
@@ -10,37 +12,34 @@ import type { CommandRun } from '../context.ts';
 import { parseJsonInput } from '../input-json.ts';
 import { openVault } from '../open-vault.ts';
 
+/** A CI job's own token: `check` asks with it rather than spend the config's credentials. */
+const CI_TOKEN: AuthConfig = { method: 'token', token: { kind: 'env', name: 'VAULT_TOKEN' } };
+
 /**
  * `keyturn check`: may this token read everything the config names? Uses VAULT_TOKEN when
- * set (a CI job), else the AppRole login — whose token it revokes afterwards: a dry run
- * leaves nothing behind. Exit 0 when every path is readable (and every static KV path
- * exists), 1 otherwise.
+ * set (a CI job), else the configured auth method — whose token it revokes afterwards: a
+ * dry run leaves nothing behind. Exit 0 when every path is readable (and every static KV
+ * path exists), 1 otherwise.
  */
 export async function run({ ctx, out, globals }: CommandRun): Promise<number> {
   const input = globals.inputJson ? parseJsonInput(await ctx.readStdin(), out.redactor) : {};
   const loaded = await loadRunConfig(globals, ctx);
   const { client, config, env } = openVault(loaded, ctx, out, input);
   const retrier = createRetrier(config.vault.retry, out.log, ctx.signal);
-  let token = env.token;
   let login: LoginResult | undefined;
   try {
-    if (token) {
-      await checkGivenToken(token, { client, retrier, log: out.log });
-    } else {
-      login = await appRoleLogin(config.auth.approle, {
-        client,
-        retrier,
-        log: out.log,
-        redactor: out.redactor,
-        env: ctx.env,
-        now: Date.now,
-      });
-      token = login.token;
-    }
-    const current = token;
-    const mounts = new KvMounts(client, retrier, () => current, out.log);
+    login = await authenticate(authMethod(env.token ? CI_TOKEN : config.auth), {
+      client,
+      retrier,
+      log: out.log,
+      redactor: out.redactor,
+      env: ctx.env,
+      now: Date.now,
+    });
+    const token = login.token;
+    const mounts = new KvMounts(client, retrier, () => token, out.log);
     const targets = await checkTargets(config, mounts, out.log);
-    const rows = await runCheck(targets, { client, retrier, mounts, token: current, out });
+    const rows = await runCheck(targets, { client, retrier, mounts, token, out });
     out.print(formatCheckTable(rows));
     return rows.every((r) => r.allowed && r.exists !== false) ? 0 : 1;
   } finally {

@@ -7,7 +7,7 @@ import type { CommandRun } from '../context.ts';
 export async function run({ ctx, out, globals, args }: CommandRun): Promise<number> {
   const path = args[0] ? resolve(ctx.cwd, args[0]) : configPath(globals, ctx).path;
   const text = (await readConfigText(path, true)) ?? '';
-  const config = loadConfig(text, path);
+  const config = loadConfig(text, path, ctx.cwd);
   out.log.info(
     {
       file: path,

@@ -1,3 +1,4 @@
+import { recordStart } from '../../agent/record-start.ts';
 import { UsageError } from '../../errors/keyturn-error.ts';
 import type { CommandRun } from '../context.ts';
 import { openPrestart } from '../open-prestart.ts';
@@ -14,13 +15,19 @@ export async function run({
   }
   if (options.daemon) {
     // Loaded only here: a plain prestart pays nothing for the daemon and its lock library.
-    const { runPrestartDaemon } = await import('../../daemon/prestart-daemon.ts');
+    const { runPrestartDaemon } = await import('./prestart-daemon.ts');
     return runPrestartDaemon({ ctx, out, globals, options, args: [] });
   }
-  const { client, paths, prestart } = await openPrestart({ ctx, out, globals });
+  const { client, config, paths, prestart } = await openPrestart({ ctx, out, globals });
   try {
+    const result = await prestart();
     // Recorded for `keyturn status` (the token's expiry, the files written).
-    const result = await prestart(paths.stateFile);
+    await recordStart(config, result, {
+      file: paths.stateFile,
+      mode: 'prestart',
+      uid: ctx.uid,
+      log: out.log,
+    });
     out.log.info(
       {
         written: result.files.written.length,

@@ -1,5 +1,6 @@
+import type { Config } from '../../config/config-types.ts';
 import { resolveStatePaths } from '../../state/state-paths.ts';
-import { judgeStatus } from '../../status/judge-status.ts';
+import { judgeStatus, type StatusFacts } from '../../status/judge-status.ts';
 import { loadRunConfig } from '../config-source.ts';
 import type { CommandRun } from '../context.ts';
 
@@ -8,20 +9,15 @@ import type { CommandRun } from '../context.ts';
  * 0 healthy, 1 not. Light on purpose (a 10-second Docker HEALTHCHECK): the Vault client is
  * loaded only for --online.
  */
-export async function run({
-  ctx,
-  out,
-  globals,
-  options,
-}: CommandRun<{ online?: boolean; json?: boolean }>): Promise<number> {
+export async function run(
+  command: CommandRun<{ online?: boolean; json?: boolean }>,
+): Promise<number> {
+  const { ctx, out, globals, options } = command;
   const config = await loadRunConfig(globals, ctx);
-  const paths = resolveStatePaths(config, ctx.uid, ctx.env, ctx.cwd);
+  const paths = resolveStatePaths(config, ctx.uid, ctx.env);
   const { gatherStatus } = await import('../../status/gather-status.ts');
-  const facts = await gatherStatus(config, paths.stateFile, ctx.cwd);
-  if (options.online) {
-    const { checkOnline } = await import('../../status/online-check.ts');
-    facts.online = await checkOnline(config, ctx, out);
-  }
+  const facts = await gatherStatus(config, paths.stateFile);
+  if (options.online) facts.online = await askVault(config, command);
   const verdict = judgeStatus(facts, Date.now());
   const { statusFields, statusTable } = await import('../../status/format-status.ts');
   out.print(
@@ -30,4 +26,24 @@ export async function run({
       : statusTable(verdict),
   );
   return verdict.healthy ? 0 : 1;
+}
+
+/** `--online`: lookup-self, one attempt with a short timeout. */
+async function askVault(
+  config: Config,
+  { ctx, out }: CommandRun<unknown>,
+): Promise<NonNullable<StatusFacts['online']>> {
+  const { checkOnline, onlineToken, ONLINE_TIMEOUT_MS } = await import(
+    '../../status/online-check.ts'
+  );
+  const token = await onlineToken(config, ctx.env);
+  out.redactor.add(token);
+  const { openVault } = await import('../open-vault.ts');
+  const timeoutMs = Math.min(config.vault.timeoutMs, ONLINE_TIMEOUT_MS);
+  const { client } = openVault({ ...config, vault: { ...config.vault, timeoutMs } }, ctx, out);
+  try {
+    return await checkOnline(client, token);
+  } finally {
+    client.close();
+  }
 }

@@ -1,7 +1,6 @@
-import { resolve } from 'node:path';
-import type { LiveSet } from '../agent/live-set.ts';
 import type { Config } from '../config/config-types.ts';
-import type { AgentState, StateMode } from './agent-state.ts';
+import type { AgentState, StateMode } from '../state/agent-state.ts';
+import type { LiveSet } from './live-set.ts';
 
 export interface SnapshotMeta {
   mode: StateMode;
@@ -11,16 +10,11 @@ export interface SnapshotMeta {
   files: string[];
 }
 
-/** The state file's view of what the renewer holds: no token, no secret. */
-export function stateSnapshot(
-  config: Config,
-  cwd: string,
-  live: LiveSet,
-  meta: SnapshotMeta,
-): AgentState {
+/** The state file's view of what the renewer (or a prestart) holds: no token, no secret. */
+export function liveSnapshot(config: Config, live: LiveSet, meta: SnapshotMeta): AgentState {
   const certs = config.certs.flatMap((cert, index) => {
     const lifetime = live.certLifetimes[index];
-    return lifetime ? [{ path: resolve(cwd, cert.cert), notAfter: lifetime.notAfterMs }] : [];
+    return lifetime ? [{ path: cert.cert, notAfter: lifetime.notAfterMs }] : [];
   });
   return {
     version: 1,

@@ -2,16 +2,14 @@ import type { Config } from '../config/config-types.ts';
 import type { Logger } from '../log/output.ts';
 import type { PrestartResult } from '../prestart/run-prestart.ts';
 import { type StateMode, writeAgentState } from '../state/agent-state.ts';
-import { stateSnapshot } from '../state/state-snapshot.ts';
 import { liveFromPrestart } from './live-from-prestart.ts';
+import { liveSnapshot } from './live-snapshot.ts';
 import { noMetrics } from './renewer-metrics.ts';
 
 export interface StartStateOptions {
   file: string;
   mode: StateMode;
-  pid?: number;
   uid: number;
-  cwd: string;
   log: Logger;
 }
 
@@ -20,19 +18,15 @@ export interface StartStateOptions {
  * token's expiry without a renewer. Best effort: the files are what the container needs,
  * so a state directory that cannot be written is a warning, not a failed start.
  */
-export async function writeStartState(
+export async function recordStart(
   config: Config,
-  start: Pick<PrestartResult, 'login' | 'fetched' | 'files'>,
+  start: PrestartResult,
   options: StartStateOptions,
 ): Promise<void> {
   try {
-    const live = await liveFromPrestart(config, options.cwd, start, {
-      clock: { now: Date.now },
-      metrics: noMetrics,
-    });
-    const state = stateSnapshot(config, options.cwd, live, {
+    const live = liveFromPrestart(config, start, { metrics: noMetrics });
+    const state = liveSnapshot(config, live, {
       mode: options.mode,
-      ...(options.pid === undefined ? {} : { pid: options.pid }),
       startedAt: new Date(start.login.issuedAtMs).toISOString(),
       files: [...start.files.written, ...start.files.unchanged],
     });

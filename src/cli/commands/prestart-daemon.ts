@@ -1,15 +1,15 @@
-import { revokeToken } from '../auth/revoke-token.ts';
-import { RENEWER_COMMAND } from '../cli/commands.ts';
-import type { CommandRun } from '../cli/context.ts';
-import { openPrestart } from '../cli/open-prestart.ts';
-import type { Config } from '../config/config-types.ts';
-import { parseListenAddress } from '../metrics/listen-address.ts';
-import type { PrestartResult } from '../prestart/run-prestart.ts';
-import { lockedError, peekRenewerLock } from '../state/renewer-lock.ts';
-import type { StatePaths } from '../state/state-paths.ts';
-import { handoverStart, renewerConfig } from './handover.ts';
-import { renewerEnvironment } from './renewer-environment.ts';
-import { spawnRenewer } from './spawn-renewer.ts';
+import { revokeToken } from '../../auth/revoke-token.ts';
+import type { Config } from '../../config/config-types.ts';
+import { handoverStart, renewerConfig } from '../../daemon/handover.ts';
+import { RENEWER_COMMAND } from '../../daemon/renewer-command.ts';
+import { renewerEnvironment } from '../../daemon/renewer-environment.ts';
+import { spawnRenewer } from '../../daemon/spawn-renewer.ts';
+import { parseListenAddress } from '../../metrics/listen-address.ts';
+import type { PrestartResult } from '../../prestart/run-prestart.ts';
+import { lockedError, peekRenewerLock } from '../../state/renewer-lock.ts';
+import type { StatePaths } from '../../state/state-paths.ts';
+import type { CommandRun } from '../context.ts';
+import { openPrestart } from '../open-prestart.ts';
 
 export interface DaemonOptions {
   daemon?: boolean;
@@ -33,7 +33,7 @@ export async function runPrestartDaemon(run: CommandRun<DaemonOptions>): Promise
   const { out, options } = run;
   if (options.metricsAddr !== undefined) parseListenAddress(options.metricsAddr);
   const { client, config, paths, prestart } = await openPrestart(run, async (state) => {
-    const holder = await peekRenewerLock(state, process.pid);
+    const holder = await peekRenewerLock(state, run.ctx.pid);
     if (holder) throw lockedError(state, holder);
   });
   try {
@@ -68,7 +68,7 @@ function startRenewer(
   paths: StatePaths,
 ): Promise<number> {
   return spawnRenewer({
-    execPath: process.execPath,
+    execPath: ctx.execPath,
     args: [ctx.selfPath, RENEWER_COMMAND, '--log-level', globals.logLevel],
     cwd: ctx.cwd,
     env: renewerEnvironment(ctx.env),
