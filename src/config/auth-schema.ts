@@ -8,6 +8,7 @@ import {
   pathField,
   roleIdSource,
   secretIdSource,
+  withMeta,
   wrappedField,
 } from './schema-fields.ts';
 
@@ -68,7 +69,7 @@ const token = readableSource('an existing Vault token, no login (default { env: 
 /** The methods, in the order messages list them. */
 export const AUTH_METHODS: readonly AuthMethodName[] = ['approle', 'kubernetes', 'jwt', 'token'];
 
-export const authSchema = described(
+export const authSchema = withMeta(
   z.prefault(
     z.strictObject({
       approle: z.optional(approle),
@@ -78,7 +79,11 @@ export const authSchema = described(
     }),
     {},
   ),
-  'how keyturn logs in: exactly one of approle (the default), kubernetes, jwt, token',
+  {
+    description: 'how keyturn logs in: exactly one of approle (the default), kubernetes, jwt, token',
+    // Editors flag a second method as you type; the rule in config-rules.ts says which.
+    maxProperties: 1,
+  },
 );
 
 export type AuthEntry = z.output<typeof authSchema>;
