@@ -80,7 +80,8 @@ export const authSchema = withMeta(
     {},
   ),
   {
-    description: 'how keyturn logs in: exactly one of approle (the default), kubernetes, jwt, token',
+    description:
+      'how keyturn logs in: exactly one of approle (the default), kubernetes, jwt, token',
     // Editors flag a second method as you type; the rule in config-rules.ts says which.
     maxProperties: 1,
   },

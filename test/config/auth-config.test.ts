@@ -53,7 +53,11 @@ describe('auth: exactly one method (SPEC §3)', () => {
       'auth: { approle: {}, kubernetes: { role: app } }',
       ['auth: set exactly one of approle, kubernetes, jwt, token (found approle and kubernetes)'],
     ],
-    ['kubernetes without a role', 'auth: { kubernetes: {} }', ['auth.kubernetes.role: is required']],
+    [
+      'kubernetes without a role',
+      'auth: { kubernetes: {} }',
+      ['auth.kubernetes.role: is required'],
+    ],
     ['jwt without its source', 'auth: { jwt: { role: ci } }', ['auth.jwt.jwt: is required']],
     [
       'jwt naming env and file',
