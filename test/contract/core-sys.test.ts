@@ -177,10 +177,6 @@ describe('seal, init and unseal (WIRE §1)', () => {
       { secret_shares: 3, secret_threshold: 1 },
       'invalid seal configuration: threshold must be greater than one for multiple shares',
     ],
-    [
-      { secret_shares: 1, secret_threshold: 1, pgp_keys: ['x'] },
-      'pgp_keys and root_token_pgp_key are not supported by this test server',
-    ],
   ])('refuses init %j', async (body, text) => {
     server = await startVaultServer({ initialized: false });
     expect(await server.write('sys/init', body, null)).toMatchObject({

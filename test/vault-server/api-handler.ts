@@ -1,6 +1,7 @@
 import type { Operation } from './backend.ts';
 import { VaultHttpError } from './backend.ts';
 import { addressInCidrs } from './cidr.ts';
+import type { ClusterNode } from './cluster-node.ts';
 import type { Core, HandlerContext, RouteOp } from './core.ts';
 import { uuid } from './random-id.ts';
 import { type ResolvedRoute, resolveRoute } from './route-resolver.ts';
@@ -62,22 +63,45 @@ async function routed(core: Core, req: VaultRequest, ctx: HandlerContext): Promi
   }
 }
 
-/** One API request, start to end: raw sys endpoints, the seal gate, auth, ACL, handler, wire. */
+/**
+ * What a node does with a routed request it cannot serve itself. A standby forwards requests to
+ * the active node (http/handler.go handleRequestForwarding) — here they share one core, so the
+ * answer is the active's. Without an active it answers 500; sys/seal is never forwarded.
+ */
+function checkStandby(node: ClusterNode, req: VaultRequest): void {
+  const ha = node.core.ha;
+  if (!ha.enabled || ha.active === node) return;
+  if (/^sys\/seal\/?$/.test(req.rawPath)) {
+    throw new VaultHttpError(500, [
+      'vault cannot seal when in standby mode; please restart instead',
+    ]);
+  }
+  if (!ha.active) {
+    throw new VaultHttpError(500, ['local node not active but active cluster node not found']);
+  }
+}
+
+/** One API request to one node, start to end: raw sys endpoints, the seal gate, HA, auth, ACL, handler, wire. */
 export async function handleApi(
-  core: Core,
+  node: ClusterNode,
   req: VaultRequest,
   wrapTtl: () => number,
 ): Promise<ApiResult> {
-  const ctx: HandlerContext = { core, req, token: null, requestId: uuid() };
+  const core = node.core;
+  const ctx: HandlerContext = { core, node, req, token: null, requestId: uuid() };
   try {
     if (req.bodyError && req.method !== 'GET' && req.method !== 'HEAD')
       throw new VaultHttpError(400, [req.bodyError]);
-    const raw = await rawSysEndpoint(core, req);
+    const raw = await rawSysEndpoint(node, req);
     if (raw) return renderResponse(core, req, ctx.requestId, raw);
-    if (!core.seal.initialized || core.seal.sealed) throw new VaultHttpError(503, [SEALED_TEXT]);
+    if (!node.unsealed) throw new VaultHttpError(503, [SEALED_TEXT]);
+    checkStandby(node, req);
     core.sweep();
     req.wrapTtlSeconds = wrapTtl();
-    return await routed(core, req, ctx);
+    const result = await routed(core, req, ctx);
+    if (core.ha.enabled && result.status < 400 && !['read', 'list', 'head'].includes(req.operation))
+      core.ha.raftIndex += 1;
+    return result;
   } catch (error) {
     if (error instanceof VaultHttpError) return renderError(error, req, ctx.requestId, '');
     const message = error instanceof Error ? error.message : String(error);

@@ -1,9 +1,11 @@
 import type { AppRoleBackend } from './approle-backend.ts';
 import type { Clock } from './backend.ts';
+import type { ClusterNode } from './cluster-node.ts';
+import { HaState } from './ha-state.ts';
 import { LeaseStore } from './lease-store.ts';
 import { MountTable } from './mount-table.ts';
 import { PolicyStore } from './policy-store.ts';
-import { SealState } from './seal-state.ts';
+import { ShamirBarrier } from './shamir-barrier.ts';
 import type { TokenEntry } from './token-store.ts';
 import { TokenStore } from './token-store.ts';
 import type { VaultRequest } from './vault-request.ts';
@@ -22,7 +24,10 @@ export interface AuthMount {
   backend: AppRoleBackend;
 }
 
-/** Every piece of server state; handlers receive it in their context. */
+/**
+ * The cluster's state, shared by all its nodes (one node for a single server): storage, tokens,
+ * policies, mounts, the seal configuration and who is active. Handlers receive it in their context.
+ */
 export class Core {
   readonly clock: Clock;
   readonly tokens: TokenStore;
@@ -30,13 +35,14 @@ export class Core {
   readonly policies = new PolicyStore();
   readonly mounts: MountTable;
   readonly authMounts = new Map<string, AuthMount>();
-  readonly seal = new SealState();
+  readonly barrier = new ShamirBarrier();
+  readonly ha: HaState;
   readonly wrapping: WrappingStore;
   readonly clusterName = 'vault-cluster-keyturn';
   readonly clusterId = crypto.randomUUID();
-  standby: StandbyMode = false;
-  /** Called when sys/init mints a new root token, so the server object can expose it. */
-  onInit: (rootToken: string, keysHex: string[]) => void = () => {};
+  /** Test knowledge of the last init: the root token and the unseal keys (hex), in clear. */
+  rootToken = '';
+  unsealKeys: string[] = [];
 
   constructor(clock: Clock) {
     this.clock = clock;
@@ -44,6 +50,7 @@ export class Core {
     this.leases = new LeaseStore(clock);
     this.mounts = new MountTable(clock);
     this.wrapping = new WrappingStore(this.tokens);
+    this.ha = new HaState(clock);
     this.tokens.onRevoke = (entry) => {
       this.leases.revokeByToken(entry.id);
       this.wrapping.forget(entry.id);
@@ -70,6 +77,8 @@ export class Core {
 /** What a route handler gets. */
 export interface HandlerContext {
   core: Core;
+  /** The node the client called (its seal and HA role; the rest is the shared core). */
+  node: ClusterNode;
   req: VaultRequest;
   /** The calling token; null on unauthenticated routes. */
   token: TokenEntry | null;

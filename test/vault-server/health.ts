@@ -1,5 +1,5 @@
 import { VaultHttpError } from './backend.ts';
-import type { Core } from './core.ts';
+import type { ClusterNode } from './cluster-node.ts';
 
 export const VAULT_VERSION = '1.15.6';
 export const BUILD_DATE = '2024-02-28T17:07:34Z';
@@ -34,34 +34,37 @@ function codeParams(query: URLSearchParams): Record<keyof typeof CODE_PARAMS, nu
 }
 
 /** The status sys/health answers: the first of uninit, sealed, DR secondary, perf standby, standby. */
-function healthCode(core: Core, query: URLSearchParams): number {
+function healthCode(node: ClusterNode, query: URLSearchParams): number {
   const standbyOk = boolParam(query, 'standbyok');
   const perfStandbyOk = boolParam(query, 'perfstandbyok');
   const codes = codeParams(query);
-  if (!core.seal.initialized) return codes.uninitcode;
-  if (core.seal.sealed) return codes.sealedcode;
-  if (core.standby === 'dr-secondary') return codes.drsecondarycode;
-  if (core.standby === 'performance')
+  if (!node.seal.initialized) return codes.uninitcode;
+  if (node.seal.sealed) return codes.sealedcode;
+  const role = node.core.ha.roleOf(node);
+  if (role === 'dr-secondary') return codes.drsecondarycode;
+  if (role === 'performance')
     return perfStandbyOk ? codes.activecode : codes.performancestandbycode;
-  if (core.standby === true) return standbyOk ? codes.activecode : codes.standbycode;
+  if (role === 'standby') return standbyOk ? codes.activecode : codes.standbycode;
   return codes.activecode;
 }
 
-/** sys/health: raw JSON (no wrapper), every status carries the body; no cluster fields while sealed. */
+/** sys/health of one node: raw JSON, every status carries the body; no cluster fields while sealed. */
 export function health(
-  core: Core,
+  node: ClusterNode,
   query: URLSearchParams,
 ): { status: number; body: Record<string, unknown> } {
-  const status = healthCode(core, query);
-  const unsealed = core.seal.initialized && !core.seal.sealed;
+  const status = healthCode(node, query);
+  const core = node.core;
+  const unsealed = node.unsealed;
+  const role = core.ha.roleOf(node);
   const body: Record<string, unknown> = {
-    initialized: core.seal.initialized,
-    sealed: core.seal.sealed,
+    initialized: node.seal.initialized,
+    sealed: node.seal.sealed,
     // A sealed or uninitialised node reports itself as standby, as Vault does.
-    standby: !unsealed || core.standby !== false,
-    performance_standby: unsealed && core.standby === 'performance',
+    standby: !unsealed || role !== 'active',
+    performance_standby: unsealed && role === 'performance',
     replication_performance_mode: 'disabled',
-    replication_dr_mode: core.standby === 'dr-secondary' ? 'secondary' : 'disabled',
+    replication_dr_mode: role === 'dr-secondary' ? 'secondary' : 'disabled',
     server_time_utc: Math.floor(core.clock.now() / 1000),
     version: VAULT_VERSION,
     enterprise: false,
@@ -76,9 +79,10 @@ export function health(
   return { status, body };
 }
 
-/** sys/seal-status (also the answer of sys/unseal). */
-export function sealStatus(core: Core): Record<string, unknown> {
-  const seal = core.seal;
+/** sys/seal-status of one node (also the answer of sys/unseal). */
+export function sealStatus(node: ClusterNode): Record<string, unknown> {
+  const core = node.core;
+  const seal = node.seal;
   const body: Record<string, unknown> = {
     type: 'shamir',
     initialized: seal.initialized,
@@ -96,6 +100,7 @@ export function sealStatus(core: Core): Record<string, unknown> {
     body.cluster_id = core.clusterId;
   }
   body.recovery_seal = false;
-  body.storage_type = 'inmem';
+  // A cluster stands for integrated storage, the usual HA setup; a single server for -dev's inmem.
+  body.storage_type = core.ha.enabled ? 'raft' : 'inmem';
   return body;
 }

@@ -1,6 +1,10 @@
 import { VaultHttpError } from './backend.ts';
-import type { Core, RouteSpec } from './core.ts';
+import type { ClusterNode } from './cluster-node.ts';
+import type { RouteSpec } from './core.ts';
+import { decodeGoStruct } from './go-json-struct.ts';
 import { health, sealStatus } from './health.ts';
+import { initVault } from './init-route.ts';
+import { leaderStatus } from './leader-status.ts';
 import { decodeUnsealKey } from './seal-state.ts';
 import type { VaultRequest } from './vault-request.ts';
 import { type CoreResponse, noContent } from './wire-response.ts';
@@ -9,65 +13,64 @@ function raw(status: number, body: unknown): CoreResponse {
   return { kind: 'raw', status, body };
 }
 
-function numberField(body: Record<string, unknown>, name: string): number {
-  const value = body[name];
-  return typeof value === 'number' ? value : Number(value ?? 0);
-}
+/** UnsealRequest has no JSON tags: Go matches `key`, `Key`, `KEY` alike. */
+const UNSEAL_REQUEST = { Key: 'string', Reset: 'bool', Migrate: 'bool' } as const;
 
-/** sys/init: real Shamir shares of a random root key, and a new root token. */
-async function init(core: Core, req: VaultRequest): Promise<CoreResponse> {
-  if (req.operation === 'read') return raw(200, { initialized: core.seal.initialized });
-  const pgpKeys = req.body.pgp_keys;
-  if ((Array.isArray(pgpKeys) && pgpKeys.length > 0) || req.body.root_token_pgp_key) {
-    throw new VaultHttpError(400, [
-      'pgp_keys and root_token_pgp_key are not supported by this test server',
-    ]);
+/** PUT sys/unseal on one node: each node collects its own shares (http/sys_seal.go order). */
+async function unseal(node: ClusterNode, req: VaultRequest): Promise<CoreResponse> {
+  const body = decodeGoStruct(req.body, 'UnsealRequest', UNSEAL_REQUEST);
+  if (body.Reset) {
+    if (!node.seal.sealed) throw new VaultHttpError(400, ['vault is unsealed']);
+    node.seal.resetProgress();
+    return raw(200, sealStatus(node));
   }
-  const result = await core.seal.initialize(
-    numberField(req.body, 'secret_shares'),
-    numberField(req.body, 'secret_threshold'),
-  );
-  // vault operator init: the old state is gone, a new root token is minted.
-  for (const token of core.tokens.all()) core.tokens.revoke(token.id);
-  const root = core.createRootToken();
-  core.onInit(root.id, result.keysHex);
-  return raw(200, { keys: result.keysHex, keys_base64: result.keysBase64, root_token: root.id });
-}
-
-async function unseal(core: Core, req: VaultRequest): Promise<CoreResponse> {
-  if (req.body.reset === true) {
-    core.seal.resetProgress();
-    return raw(200, sealStatus(core));
-  }
-  const key = req.body.key;
-  if (typeof key !== 'string' || key === '') {
+  if (body.Key === '') {
     throw new VaultHttpError(400, [
       "'key' must be specified in request body as JSON, or 'reset' set to true",
     ]);
   }
-  await core.seal.submit(decodeUnsealKey(key));
-  return raw(200, sealStatus(core));
+  if (await node.seal.submit(decodeUnsealKey(body.Key))) node.core.ha.nodeAvailable(node);
+  return raw(200, sealStatus(node));
+}
+
+/** GET or PUT sys/init: the cluster's seal; the new root token becomes the test server's. */
+async function init(node: ClusterNode, req: VaultRequest): Promise<CoreResponse> {
+  if (req.method === 'GET') return raw(200, { initialized: node.seal.initialized });
+  return raw(200, await initVault(node.core, req));
 }
 
 /**
- * The endpoints that answer raw JSON and work while sealed: sys/health, sys/seal-status,
- * sys/init, sys/unseal. Returns null for any other path.
+ * The endpoints a node answers itself, in raw JSON, sealed or not: sys/health, sys/seal-status,
+ * sys/leader, sys/init, sys/unseal. Returns null for any other path.
  */
-export async function rawSysEndpoint(core: Core, req: VaultRequest): Promise<CoreResponse | null> {
+export async function rawSysEndpoint(
+  node: ClusterNode,
+  req: VaultRequest,
+): Promise<CoreResponse | null> {
   const path = req.rawPath.replace(/\/$/, '');
   const method = req.method;
   if (path === 'sys/health' && (method === 'GET' || method === 'HEAD')) {
-    const { status, body } = health(core, req.query);
+    const { status, body } = health(node, req.query);
     return raw(status, method === 'HEAD' ? null : body);
   }
-  if (path === 'sys/seal-status' && method === 'GET') return raw(200, sealStatus(core));
+  if (path === 'sys/seal-status' && method === 'GET') return raw(200, sealStatus(node));
+  if (path === 'sys/leader' && method === 'GET') return raw(200, leaderStatus(node));
   if (path === 'sys/init' && (method === 'GET' || method === 'PUT' || method === 'POST'))
-    return init(core, req);
-  if (path === 'sys/unseal' && (method === 'PUT' || method === 'POST')) return unseal(core, req);
+    return init(node, req);
+  if (path === 'sys/unseal' && (method === 'PUT' || method === 'POST')) return unseal(node, req);
   return null;
 }
 
-/** sys/seal: root (sudo) only; answered 204. */
+/** Seals a node; if it was the active one, the cluster elects another. */
+export function sealNode(node: ClusterNode): void {
+  node.seal.seal();
+  node.core.ha.nodeLost(node);
+}
+
+/**
+ * sys/seal: root (sudo) only; 204. Real Vault does not forward it: a standby answers 500
+ * `vault cannot seal when in standby mode; please restart instead` (see api-handler.ts).
+ */
 export const sealRoutes: RouteSpec[] = [
   {
     pattern: /^sys\/seal\/?$/,
@@ -75,7 +78,7 @@ export const sealRoutes: RouteSpec[] = [
     sudo: true,
     ops: {
       update: (ctx) => {
-        ctx.core.seal.seal();
+        sealNode(ctx.node);
         return noContent;
       },
     },

@@ -1,71 +1,64 @@
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { combine, split } from 'shamir-secret-sharing';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { VaultHttpError } from './backend.ts';
+import { goBase64Decode, goHexDecode } from './go-base64.ts';
+import type { ShamirBarrier } from './shamir-barrier.ts';
 
-export interface InitResult {
-  keysHex: string[];
-  keysBase64: string[];
-}
+/** Vault's barrier key bounds: AES-128..256, plus one byte of Shamir share overhead. */
+const MIN_KEY_BYTES = 16;
+const MAX_KEY_BYTES = 33;
 
-/** Vault's SealConfig.Validate texts, behind core.Initialize's prefix. */
-function validateConfig(shares: number, threshold: number): void {
-  const problem =
-    shares < 1
-      ? 'shares must be at least one'
-      : threshold < 1
-        ? 'threshold must be at least one'
-        : shares > 1 && threshold === 1
-          ? 'threshold must be greater than one for multiple shares'
-          : shares > 255
-            ? 'shares must be less than 256'
-            : threshold > shares
-              ? 'threshold cannot be larger than shares'
-              : null;
-  if (problem) throw new VaultHttpError(400, [`invalid seal configuration: ${problem}`]);
-}
-
-/** Decodes an unseal key given as hex or base64, as sys/unseal accepts it. */
+/**
+ * Decodes an unseal key as http/sys_seal.go does: hex first, and base64 when that fails or gives
+ * a length outside the key bounds (so a base64 key that is also valid hex still works).
+ */
 export function decodeUnsealKey(key: string): Uint8Array {
-  // Plain Uint8Arrays: shamir-secret-sharing refuses Buffer subclasses.
-  if (/^[0-9a-fA-F]+$/.test(key) && key.length % 2 === 0)
-    return new Uint8Array(Buffer.from(key, 'hex'));
-  if (/^[A-Za-z0-9+/]+={0,2}$/.test(key) && key.length % 4 === 0)
-    return new Uint8Array(Buffer.from(key, 'base64'));
-  throw new VaultHttpError(400, ["'key' must be a valid hex or base64 string"]);
+  const hex = goHexDecode(key);
+  if (hex && hex.length >= MIN_KEY_BYTES && hex.length <= MAX_KEY_BYTES) return hex;
+  try {
+    // Plain Uint8Arrays: shamir-secret-sharing refuses Buffer subclasses.
+    return new Uint8Array(goBase64Decode(key));
+  } catch {
+    throw new VaultHttpError(400, ["'key' must be a valid hex or base64 string"]);
+  }
 }
 
 /**
- * Shamir seal: a random 32-byte root key split into shares (a single share is the key itself,
- * as in Vault). Unsealing collects shares until the threshold and checks the combination.
+ * One node's seal: sealed or not, and the shares given so far. The seal configuration and root
+ * key are the cluster's (ShamirBarrier), so every node of a cluster unseals with the same shares.
  */
 export class SealState {
-  initialized = false;
+  readonly barrier: ShamirBarrier;
   sealed = true;
-  shares = 0;
-  threshold = 0;
-  #rootKey: Uint8Array | null = null;
   #parts: Uint8Array[] = [];
+  #generation = 0;
   nonce = '';
 
+  constructor(barrier: ShamirBarrier) {
+    this.barrier = barrier;
+  }
+
+  get initialized(): boolean {
+    return this.barrier.initialized;
+  }
+
+  get shares(): number {
+    return this.barrier.shares;
+  }
+
+  get threshold(): number {
+    return this.barrier.threshold;
+  }
+
   get progress(): number {
+    this.#dropStale();
     return this.#parts.length;
   }
 
-  async initialize(shares: number, threshold: number): Promise<InitResult> {
-    if (this.initialized) throw new VaultHttpError(400, ['Vault is already initialized']);
-    validateConfig(shares, threshold);
-    const rootKey = new Uint8Array(randomBytes(32));
-    const parts = shares === 1 ? [rootKey] : await split(rootKey, shares, threshold);
-    this.#rootKey = rootKey;
-    this.shares = shares;
-    this.threshold = threshold;
-    this.initialized = true;
-    this.sealed = true;
+  /** A new init makes the shares collected against the old seal meaningless. */
+  #dropStale(): void {
+    if (this.#generation === this.barrier.generation) return;
+    this.#generation = this.barrier.generation;
     this.resetProgress();
-    return {
-      keysHex: parts.map((p) => Buffer.from(p).toString('hex')),
-      keysBase64: parts.map((p) => Buffer.from(p).toString('base64')),
-    };
   }
 
   resetProgress(): void {
@@ -73,41 +66,37 @@ export class SealState {
     this.nonce = '';
   }
 
-  /** Adds one share; unseals at the threshold or throws Vault's invalid-key error. */
-  async submit(key: Uint8Array): Promise<void> {
+  /**
+   * Adds one share (core.Unseal's order: initialised, key length, already unsealed, duplicate);
+   * true when this share unsealed the node, Vault's invalid-key error when the shares are wrong.
+   */
+  async submit(key: Uint8Array): Promise<boolean> {
     if (!this.initialized) throw new VaultHttpError(400, ['Vault is not initialized']);
-    if (!this.sealed) return;
-    if (key.length < 16)
+    if (key.length < MIN_KEY_BYTES)
       throw new VaultHttpError(400, ['invalid key: key is shorter than minimum 16 bytes']);
-    if (key.length > 33)
+    if (key.length > MAX_KEY_BYTES)
       throw new VaultHttpError(400, ['invalid key: key is longer than maximum 33 bytes']);
+    if (!this.sealed) return false;
+    this.#dropStale();
     // A share already given is ignored, as Vault does.
-    if (this.#parts.some((p) => p.length === key.length && timingSafeEqual(p, key))) return;
+    if (this.#parts.some((p) => p.length === key.length && timingSafeEqual(p, key))) return false;
     this.#parts.push(key);
     if (this.nonce === '') this.nonce = randomUUID();
-    if (this.#parts.length < this.threshold) return;
+    if (this.#parts.length < this.threshold) return false;
     const parts = this.#parts;
     this.resetProgress();
-    let combined: Uint8Array | null = null;
-    try {
-      combined = this.threshold === 1 ? (parts[0] as Uint8Array) : await combine(parts);
-    } catch {
-      combined = null;
-    }
-    const rootKey = this.#rootKey as Uint8Array;
-    if (!combined || combined.length !== rootKey.length || !timingSafeEqual(combined, rootKey)) {
+    if (!(await this.barrier.opens(parts)))
       throw new VaultHttpError(400, ['Unseal failed, invalid key']);
-    }
     this.sealed = false;
+    return true;
   }
 
   seal(): void {
-    if (!this.initialized) return;
     this.sealed = true;
     this.resetProgress();
   }
 
-  /** Test control: unseal without shares (the server still holds the root key). */
+  /** Test control: unseal without shares (the test server holds the root key). */
   forceUnseal(): void {
     if (!this.initialized) throw new Error('cannot unseal an uninitialized test server');
     this.sealed = false;

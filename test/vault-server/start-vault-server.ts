@@ -1,5 +1,6 @@
 import type { Clock } from './backend.ts';
 import { systemClock } from './clock.ts';
+import { ClusterNode } from './cluster-node.ts';
 import { Core } from './core.ts';
 import { engineFactories } from './engines/index.ts';
 import { makeTlsMaterial } from './tls.ts';
@@ -21,29 +22,38 @@ export interface VaultServerOptions {
   threshold?: number;
 }
 
-/** Builds the state `vault server -dev` starts with: initialised, unsealed, root token, kv v2 at secret/. */
-async function prepare(server: VaultServer, options: VaultServerOptions): Promise<void> {
-  const core = server.core;
+/**
+ * Builds the state `vault server -dev` starts with — initialised, every node unsealed, a root
+ * token, kv v2 at secret/ — or less, as the options say.
+ */
+export async function prepareCore(
+  core: Core,
+  options: Omit<VaultServerOptions, 'tls' | 'clock' | 'port'>,
+): Promise<void> {
   if (options.initialized === false) return;
   const shares = options.shares ?? 1;
-  const keys = await core.seal.initialize(
+  const parts = await core.barrier.initialize(
     shares,
     options.threshold ?? (shares === 1 ? 1 : Math.ceil(shares / 2)),
   );
-  server.unsealKeys = keys.keysHex;
-  server.rootToken = core.createRootToken().id;
-  core.seal.forceUnseal();
+  core.unsealKeys = parts.map((p) => Buffer.from(p).toString('hex'));
+  core.rootToken = core.createRootToken().id;
+  if (core.ha.enabled) core.ha.raftIndex = 1;
   // Before the engines work lands there is no kv factory: skip the default mount then.
   if (engineFactories.kv)
     core.mounts.mount('secret/', 'kv', { version: '2' }, 'key/value secret storage');
-  if (options.sealed) core.seal.seal();
+  if (options.sealed) return;
+  for (const node of core.ha.nodes) node.seal.forceUnseal();
 }
 
 /** Starts a test server on 127.0.0.1 (see VaultServerOptions for the defaults). */
 export async function startVaultServer(options: VaultServerOptions = {}): Promise<VaultServer> {
   const tls = options.tls ? await makeTlsMaterial() : undefined;
-  const server = new VaultServer(new Core(options.clock ?? systemClock), tls);
-  await prepare(server, options);
+  const core = new Core(options.clock ?? systemClock);
+  const node = new ClusterNode(core, 'node-1');
+  core.ha.nodes.push(node);
+  await prepareCore(core, options);
+  const server = new VaultServer(node, tls);
   await server.listen(options.port ?? 0);
   return server;
 }

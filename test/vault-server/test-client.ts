@@ -65,3 +65,36 @@ export function sendRequest(
     req.end();
   });
 }
+
+/** Request helpers over real HTTP for a server or cluster node; the token defaults to its root token. */
+export abstract class TestClient {
+  abstract get addr(): string;
+  abstract get rootToken(): string;
+  abstract get caCertPem(): string | undefined;
+
+  /** Sends a real HTTP request; token defaults to the root token (`null` for none). */
+  request(method: string, path: string, options: RequestOptions = {}): Promise<ClientResponse> {
+    const token = options.token === undefined ? this.rootToken : options.token;
+    return sendRequest(this.addr, method, path, {
+      ...options,
+      token,
+      ...(this.caCertPem ? { ca: this.caCertPem } : {}),
+    });
+  }
+
+  write(path: string, body: unknown = {}, token?: string | null): Promise<ClientResponse> {
+    return this.request('PUT', path, { body, ...(token !== undefined ? { token } : {}) });
+  }
+
+  read(path: string, token?: string | null): Promise<ClientResponse> {
+    return this.request('GET', path, token !== undefined ? { token } : {});
+  }
+
+  list(path: string, token?: string | null): Promise<ClientResponse> {
+    return this.request('LIST', path, token !== undefined ? { token } : {});
+  }
+
+  delete(path: string, token?: string | null): Promise<ClientResponse> {
+    return this.request('DELETE', path, token !== undefined ? { token } : {});
+  }
+}

@@ -2,11 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { handleApi } from './api-handler.ts';
 import type { Clock } from './backend.ts';
+import type { ClusterNode } from './cluster-node.ts';
 import type { Core, StandbyMode } from './core.ts';
 import { type FailNextOptions, Faults, faultResult } from './faults.ts';
 import { HttpListener } from './http-listener.ts';
 import { type LoggedRequest, logEntry, RequestLog, type WaitForOptions } from './request-log.ts';
-import { type ClientResponse, type RequestOptions, sendRequest } from './test-client.ts';
+import { sealNode } from './seal-routes.ts';
+import { TestClient } from './test-client.ts';
 import type { TlsMaterial } from './tls.ts';
 import { parseVaultRequest, readBody } from './vault-request.ts';
 
@@ -15,39 +17,53 @@ export interface RestartOptions {
   sealed?: boolean;
 }
 
-/** A Vault-compatible test server: real HTTP, Vault's wire behaviour, and test controls. */
-export class VaultServer {
+/**
+ * A Vault-compatible test server — or one node of a test cluster (see VaultCluster): real HTTP,
+ * Vault's wire behaviour, and test controls. Its seal, HA role, listener, request log and faults
+ * are its own; `core` (storage, tokens, mounts, the seal configuration) is the cluster's.
+ */
+export class VaultServer extends TestClient {
   readonly core: Core;
+  readonly node: ClusterNode;
   readonly clock: Clock;
   readonly log = new RequestLog();
   readonly #faults = new Faults();
   readonly #listener: HttpListener;
   readonly #tls: TlsMaterial | undefined;
+  readonly #ownsTls: boolean;
   readonly #sweeper: NodeJS.Timeout;
-  rootToken = '';
   #inFlight = 0;
   /** The most requests this server was serving at once (a client's concurrency bound). */
   maxInFlight = 0;
-  /** Unseal keys (hex) of the current seal. */
-  unsealKeys: string[] = [];
 
-  constructor(core: Core, tls: TlsMaterial | undefined) {
+  /** `ownsTls`: close() removes the TLS files (a cluster's nodes share one set, removed once). */
+  constructor(node: ClusterNode, tls: TlsMaterial | undefined, ownsTls = true) {
+    super();
+    const core = node.core;
     this.core = core;
+    this.node = node;
     this.clock = core.clock;
     this.#tls = tls;
+    this.#ownsTls = ownsTls;
     this.#listener = new HttpListener(
       (req, res) => void this.#track(req, res),
       tls ? { cert: tls.serverCertPem, key: tls.serverKeyPem } : undefined,
     );
-    core.onInit = (rootToken, keys) => {
-      this.rootToken = rootToken;
-      this.unsealKeys = keys;
-    };
     // Why: leases must expire (and their onRevoke run) even when no request arrives.
     this.#sweeper = setInterval(() => {
-      if (core.seal.initialized && !core.seal.sealed) core.sweep();
+      if (node.unsealed && (!core.ha.enabled || core.ha.active === node)) core.sweep();
     }, 200);
     this.#sweeper.unref();
+  }
+
+  /** The root token of the last init (in clear, also after a PGP-encrypted init). */
+  get rootToken(): string {
+    return this.core.rootToken;
+  }
+
+  /** The unseal keys (hex) of the current seal, in clear (test knowledge). */
+  get unsealKeys(): string[] {
+    return this.core.unsealKeys;
   }
 
   get addr(): string {
@@ -97,7 +113,7 @@ export class VaultServer {
     }
     const { request, wrapTtl } = parseVaultRequest(req, url, bodyText);
     const fault = this.#faults.take(request.rawPath);
-    const result = fault ? faultResult(fault) : await handleApi(this.core, request, wrapTtl);
+    const result = fault ? faultResult(fault) : await handleApi(this.node, request, wrapTtl);
     res.writeHead(result.status, result.headers);
     res.end(result.body ?? undefined);
     this.log.add(logEntry(request, url, result.status, bodyText, this.clock.now()));
@@ -111,12 +127,15 @@ export class VaultServer {
     return this.log.waitFor(predicate, options);
   }
 
+  /** Seals this node (in a cluster, the active's lock passes to the next unsealed node). */
   seal(): void {
-    this.core.seal.seal();
+    sealNode(this.node);
   }
 
+  /** Unseals this node without shares (in a cluster it takes the lock if nobody holds it). */
   unseal(): void {
-    this.core.seal.forceUnseal();
+    this.node.seal.forceUnseal();
+    this.core.ha.nodeAvailable(this.node);
   }
 
   /** The next `count` requests (to `options.path`, if given) answer `status` with `{errors}`. */
@@ -131,26 +150,37 @@ export class VaultServer {
 
   /**
    * sys/health answers as a standby (429), performance standby (473) or DR secondary (472).
-   * Routed requests are still served, as a real standby forwards them to the active node;
-   * simulate a failover gap with stop()/start() or failNext.
+   * Single server: routed requests are still served, as a real standby forwards them to the
+   * active node; simulate a failover gap with stop()/start() or failNext. In a cluster the
+   * election decides who is standby; 'performance' marks a standby as a performance standby.
    */
   setStandby(mode: StandbyMode): void {
-    this.core.standby = mode;
+    this.node.standbyMode = mode;
   }
 
-  /** Closes the listener and destroys every connection: clients see "connection refused". */
-  stop(): Promise<void> {
-    return this.#listener.stop();
+  /** Closes the listener and destroys every connection: clients see "connection refused". In a cluster an active node loses its lock. */
+  async stop(): Promise<void> {
+    await this.#listener.stop();
+    this.node.running = false;
+    this.core.ha.nodeLost(this.node);
   }
 
   /** First listen (port 0 = any free port); later start() calls reuse the port. */
   async listen(port: number): Promise<void> {
     await this.#listener.start(port);
+    this.#joined();
   }
 
   /** Listens again on the same port; all state is kept. */
   async start(): Promise<void> {
     if (!this.#listener.listening) await this.#listener.start();
+    this.#joined();
+  }
+
+  #joined(): void {
+    this.node.apiAddr = this.addr;
+    this.node.running = true;
+    this.core.ha.nodeAvailable(this.node);
   }
 
   /** stop() then start(); state is kept, and it comes back sealed with `{sealed: true}`. */
@@ -171,36 +201,10 @@ export class VaultServer {
     return this.core.leases.revoke(leaseId);
   }
 
-  /** Sends a real HTTP request; token defaults to the root token (`null` for none). */
-  request(method: string, path: string, options: RequestOptions = {}): Promise<ClientResponse> {
-    const token = options.token === undefined ? this.rootToken : options.token;
-    return sendRequest(this.addr, method, path, {
-      ...options,
-      token,
-      ...(this.caCertPem ? { ca: this.caCertPem } : {}),
-    });
-  }
-
-  write(path: string, body: unknown = {}, token?: string | null): Promise<ClientResponse> {
-    return this.request('PUT', path, { body, ...(token !== undefined ? { token } : {}) });
-  }
-
-  read(path: string, token?: string | null): Promise<ClientResponse> {
-    return this.request('GET', path, token !== undefined ? { token } : {});
-  }
-
-  list(path: string, token?: string | null): Promise<ClientResponse> {
-    return this.request('LIST', path, token !== undefined ? { token } : {});
-  }
-
-  delete(path: string, token?: string | null): Promise<ClientResponse> {
-    return this.request('DELETE', path, token !== undefined ? { token } : {});
-  }
-
   async close(): Promise<void> {
     clearInterval(this.#sweeper);
-    await this.#listener.stop();
-    await this.#tls?.cleanup();
+    await this.stop();
+    if (this.#ownsTls) await this.#tls?.cleanup();
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -2,9 +2,8 @@ import type { Clock, Engine, EngineRequest, EngineResponse } from '../backend.ts
 import { formatGoDuration } from '../go-duration.ts';
 import { badRequest, notFound, unsupportedOperation, unsupportedPath } from './engine-errors.ts';
 import { FieldData } from './field-data.ts';
-import { readMetadata, versionMetadata, writeMetadata } from './kv-v2-metadata.ts';
+import { listMetadata, readMetadata, versionMetadata, writeMetadata } from './kv-v2-metadata.ts';
 import { KvV2Store } from './kv-v2-store.ts';
-import { asDirectory, listKeys, listResponse } from './list-keys.ts';
 
 /** The first path segment that selects a KV v2 route, and the key after it. */
 function splitRoute(subPath: string): [string, string] {
@@ -62,7 +61,9 @@ export class KvV2Engine implements Engine {
       case 'update': {
         const data = fields.map('data');
         if (!data) throw badRequest('no data provided');
-        const [meta, version] = this.store.write(key, data, fields.map('options')?.cas);
+        const options = fields.map('options');
+        const cas = options && 'cas' in options ? options.cas : undefined;
+        const [meta, version] = this.store.write(key, data, cas);
         return { data: versionMetadata(meta, meta.currentVersion, version) };
       }
       case 'delete': {
@@ -96,7 +97,7 @@ export class KvV2Engine implements Engine {
   #metadata(request: EngineRequest, key: string, fields: FieldData): EngineResponse {
     switch (request.operation) {
       case 'list':
-        return listResponse(listKeys(this.store.keys.keys(), asDirectory(key)));
+        return listMetadata(this.store, key, request.query);
       case 'read':
         return readMetadata(this.store, key);
       case 'create':

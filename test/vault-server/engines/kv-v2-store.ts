@@ -119,9 +119,12 @@ export class KvV2Store {
     }
   }
 
+  /** deletionTime(): the smaller non-zero of the key's and the mount's delete_version_after. */
   #autoDeletion(meta: KvKeyMetadata, fromMs: number): number | undefined {
-    const seconds = meta.deleteVersionAfterSeconds || this.config.deleteVersionAfterSeconds;
-    return seconds > 0 ? fromMs + seconds * 1000 : undefined;
+    const set = [meta.deleteVersionAfterSeconds, this.config.deleteVersionAfterSeconds].filter(
+      (seconds) => seconds > 0,
+    );
+    return set.length > 0 ? fromMs + Math.min(...set) * 1000 : undefined;
   }
 
   /** Drops the oldest versions beyond `max_versions` (key's or mount's, whichever is larger). */
@@ -134,13 +137,32 @@ export class KvV2Store {
   }
 }
 
+/** mapstructure.WeakDecode into an int, as the `cas` option is read; null when it cannot. */
+function weakInt(value: unknown): number | null {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  // Vault decodes JSON with UseNumber: a fraction does not fit json.Number.Int64.
+  if (typeof value === 'number') return Number.isInteger(value) ? value : null;
+  if (typeof value !== 'string') return null;
+  // strconv.ParseInt(s, 0, 64): decimal, 0x hex, 0o/0 octal, 0b binary; "" counts as 0.
+  const text = value === '' ? '0' : value;
+  const match = /^([+-]?)(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO]?[0-7]*|[1-9][0-9]*)$/.exec(text);
+  if (!match) return null;
+  const digits = (match[2] as string).replace(/^0([0-7])/, '0o$1');
+  const parsed = Number(digits === '0' ? 0 : digits);
+  return match[1] === '-' ? -parsed : parsed;
+}
+
+/**
+ * validateCheckAndSetOption: `cas` (undefined when options.cas is absent; a JSON null reads as
+ * 0) must equal the current version — 0 for an absent key or one with metadata only.
+ */
 function checkAndSet(cas: unknown, required: boolean, current: number): void {
-  if (cas === undefined || cas === null) {
+  if (cas === undefined) {
     if (required) throw badRequest('check-and-set parameter required for this call');
     return;
   }
-  const parsed = typeof cas === 'number' ? cas : Number(cas);
-  if (!Number.isInteger(parsed)) throw badRequest('error parsing check-and-set parameter');
+  const parsed = cas === null ? 0 : weakInt(cas);
+  if (parsed === null) throw badRequest('error parsing check-and-set parameter');
   if (parsed !== current)
     throw badRequest('check-and-set parameter did not match the current version');
 }
