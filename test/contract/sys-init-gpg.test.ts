@@ -31,7 +31,7 @@ describe.skipIf(!hasGpg)('sys/init shares and root token, decrypted by gpg', () 
       },
       null,
     );
-    expect(init.status).toBe(200);
+    expect(init.status, JSON.stringify(init.body)).toBe(200);
     const shares = await Promise.all(
       homes.map((home, i) => home.decrypt(init.body.keys_base64[i])),
     );

@@ -44,6 +44,8 @@ export class GpgHome {
     const result = await execa('gpg', ['--batch', '--pinentry-mode', 'loopback', ...args], {
       env: this.env,
       encoding: 'buffer',
+      // execa strips a final "\n" even from bytes: a key export ending in 0x0a lost its last byte.
+      stripFinalNewline: false,
       ...(input ? { input } : {}),
     });
     return Buffer.from(result.stdout);
