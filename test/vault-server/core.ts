@@ -1,4 +1,3 @@
-import type { AppRoleBackend } from './approle-backend.ts';
 import type { Clock } from './backend.ts';
 import { LeaseStore } from './lease-store.ts';
 import { MountTable } from './mount-table.ts';
@@ -15,11 +14,13 @@ export type StandbyMode = boolean | 'performance' | 'dr-secondary';
 
 export interface AuthMount {
   path: string;
-  type: 'approle';
+  /** `approle`, `kubernetes`, `jwt` or `oidc`. */
+  type: string;
   accessor: string;
   uuid: string;
   description: string;
-  backend: AppRoleBackend;
+  /** The method's API; patterns match the path inside the mount. */
+  routes: RouteSpec[];
 }
 
 /** Every piece of server state; handlers receive it in their context. */
