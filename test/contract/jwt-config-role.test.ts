@@ -83,7 +83,9 @@ describe('JWT auth config and roles (WIRE §6)', () => {
       status: 400,
       body: { errors: [`error checking jwks URL ${jwks.jwksUrl}`] },
     });
-    const dead = 'http://127.0.0.1:1/jwks';
+    const closed = await startJwksServer(key);
+    const dead = closed.jwksUrl;
+    await closed.close(); // nothing listens there any more
     expect((await config({ jwks_url: dead })).body.errors).toEqual([
       `error checking jwks URL ${dead}`,
     ]);
