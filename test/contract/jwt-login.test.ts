@@ -165,6 +165,17 @@ describe('JWT auth login (WIRE §6)', () => {
     expect(await login(make())).toMatchObject({ status: 400, body: invalid(text) });
   });
 
+  it.each([
+    ['expired', 'invalid expiration time (exp) claim: token is expired'],
+    ['not-yet-valid', 'invalid not before (nbf) claim: token not yet valid'],
+  ] as const)("refuses the fixture's %s tokens", async (validity, text) => {
+    const jwt = signJwt(
+      key,
+      ciOidcClaims({ issuer: ISSUER, audience: AUD }, clock.now(), validity),
+    );
+    expect((await login(jwt)).body).toEqual(invalid(text));
+  });
+
   it('refuses an iat in the future when nbf is before it', async () => {
     const now = clock.now() / 1000;
     const jwt = signJwt(key, claims({ nbf: now, iat: now + 61, exp: now + 600 }));
