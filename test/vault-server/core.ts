@@ -1,4 +1,3 @@
-import type { AppRoleBackend } from './approle-backend.ts';
 import type { Clock } from './backend.ts';
 import type { ClusterNode } from './cluster-node.ts';
 import { HaState } from './ha-state.ts';
@@ -17,11 +16,13 @@ export type StandbyMode = boolean | 'performance' | 'dr-secondary';
 
 export interface AuthMount {
   path: string;
-  type: 'approle';
+  /** `approle`, `kubernetes`, `jwt` or `oidc`. */
+  type: string;
   accessor: string;
   uuid: string;
   description: string;
-  backend: AppRoleBackend;
+  /** The method's API; patterns match the path inside the mount. */
+  routes: RouteSpec[];
 }
 
 /**

@@ -13,6 +13,11 @@
  * - LIST: Node's HTTP parser does not know the method, so connections pass through
  *   ListMethodSocket, which rewrites it to LOCK before parsing (see list-method-socket.ts).
  * - sys/mounts-all/:path is served but unconfirmed in real Vault.
+ * - Kubernetes auth never calls the cluster's TokenReview API: the JWT's signature is checked
+ *   locally against `pem_keys` instead, so tokens of deleted service accounts are accepted;
+ *   with no `pem_keys` every login ends in 403 `permission denied` (a failed TokenReview).
+ * - JWT auth fetches `jwks_url` / `oidc_discovery_url` for real (serve them with JwksServer);
+ *   `jwks_pairs`, `*_ca_pem` for HTTPS endpoints and the OIDC browser flow are not served.
  */
 
 export {
@@ -22,11 +27,20 @@ export {
   login,
   setupAppRole,
 } from './approle-fixture.ts';
+export {
+  type AuthHandle,
+  type AuthSetup,
+  loginWithJwt,
+  setupJwtAuth,
+  setupKubernetesAuth,
+} from './auth-fixtures.ts';
 export type { Clock } from './backend.ts';
 export { ManualClock, systemClock } from './clock.ts';
 export type { StandbyMode } from './core.ts';
 export type { FailNextOptions } from './faults.ts';
 export { GpgHome, type GpgKey, gpgAvailable } from './gpg-home.ts';
+export { JwksServer, startJwksServer } from './jwks-server.ts';
+export * from './jwt-fixture.ts';
 export { makeOpenPgpOperator, type OpenPgpOperator } from './openpgp-operator.ts';
 export type { LoggedRequest, WaitForOptions } from './request-log.ts';
 export { startVaultServer, type VaultServerOptions } from './start-vault-server.ts';

@@ -1,4 +1,4 @@
-import { AppRoleBackend } from './approle-backend.ts';
+import { authMethodFactories } from './auth/auth-methods.ts';
 import { VaultHttpError } from './backend.ts';
 import type { AuthMount, Core, HandlerContext, RouteSpec } from './core.ts';
 import { longestMount, type MountEntry, mountInfo, mountPath } from './mount-table.ts';
@@ -14,7 +14,8 @@ function stringMap(value: unknown): Record<string, string> {
 }
 
 function authEntry(mount: AuthMount): MountEntry {
-  return { ...mount, options: null, local: false, sealWrap: false };
+  const { routes: _routes, ...entry } = mount;
+  return { ...entry, options: null, local: false, sealWrap: false };
 }
 
 const TOKEN_AUTH: MountEntry = {
@@ -59,21 +60,21 @@ function listAuth(ctx: HandlerContext): CoreResponse {
   return wrapper({ data, mountType: SYSTEM });
 }
 
-/** Enables an auth method; only `approle` exists here (the token store is built in). */
+/** Enables an auth method: approle, kubernetes, jwt or oidc (the token store is built in). */
 export function enableAuth(core: Core, path: string, type: string, description = ''): void {
   const normalized = mountPath(path);
-  if (type !== 'approle')
-    throw new VaultHttpError(400, [`plugin not found in the catalog: ${type}`]);
+  const factory = authMethodFactories[type];
+  if (!factory) throw new VaultHttpError(400, [`plugin not found in the catalog: ${type}`]);
   if (normalized === 'token/' || core.authMounts.has(normalized)) {
     throw new VaultHttpError(400, [`path is already in use at auth/${normalized}`]);
   }
   core.authMounts.set(normalized, {
     path: normalized,
     type,
-    accessor: `auth_approle_${randomBase62(8).toLowerCase()}`,
+    accessor: `auth_${type}_${randomBase62(8).toLowerCase()}`,
     uuid: uuid(),
     description,
-    backend: new AppRoleBackend(normalized, core.clock),
+    routes: factory(normalized, core.clock),
   });
 }
 

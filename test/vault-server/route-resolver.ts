@@ -1,4 +1,3 @@
-import { approleRoutes } from './approle-routes.ts';
 import type { Core, HandlerContext, RouteOp, RouteSpec } from './core.ts';
 import { engineCall } from './engine-call.ts';
 import { leaseRoutes } from './lease-routes.ts';
@@ -51,7 +50,7 @@ export function resolveRoute(core: Core, path: string): ResolvedRoute | null {
     const inner = path.slice('auth/'.length);
     const mount = longestMount(core.authMounts.values(), inner);
     if (!mount) return null;
-    return firstMatch(approleRoutes(mount.backend), inner.slice(mount.path.length));
+    return firstMatch(mount.routes, inner.slice(mount.path.length));
   }
   const mount = core.mounts.find(path);
   if (!mount) return null;
