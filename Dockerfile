@@ -1,6 +1,8 @@
 # keyturn as a preStart in an application image: copy the single-file CLI in, run it
 # before the main process. Build the CLI first: `npm ci && npm run build`.
-FROM node:24-bookworm-slim
+# BASE: the tests build this on a local image (no registry there): --build-arg BASE=...
+ARG BASE=node:24-bookworm-slim
+FROM ${BASE}
 COPY dist/keyturn.mjs /usr/local/bin/keyturn
 COPY examples/compose/keyturn.yaml /etc/keyturn/keyturn.yaml
 ENV KEYTURN_CONFIG=/etc/keyturn/keyturn.yaml

@@ -1,12 +1,35 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // e2e tests spawn the built CLI: `npm test` builds first. Two cores: keep the pool small.
+// Two projects so that the Docker harness (test/docker/global-setup.ts: engine, base
+// images) is set up only when a Docker test file is in the run: vitest runs a project's
+// globalSetup only for projects with files to run.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/docker/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'docker',
+          include: ['test/docker/**/*.test.ts'],
+          globalSetup: ['test/docker/global-setup.ts'],
+          // Image builds and `docker stop` of a container that ignores SIGTERM take seconds.
+          testTimeout: 60_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
   },
 });
