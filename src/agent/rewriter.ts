@@ -7,6 +7,7 @@ import { planOutputs } from '../outputs/output-plan.ts';
 import { renderOutputs } from '../outputs/render-output.ts';
 import type { LiveSet } from './live-set.ts';
 import { type OnChangeDeps, runOnChange } from './on-change.ts';
+import type { RenewerMetrics } from './renewer-metrics.ts';
 
 export interface RewriterDeps {
   config: Config;
@@ -16,6 +17,8 @@ export interface RewriterDeps {
   env: Readonly<Record<string, string | undefined>>;
   out: Output;
   live: LiveSet;
+  /** Told the outcome of every group's write (`keyturn_output_write_failed`). */
+  metrics: RenewerMetrics;
   /** Every destination of the last complete write, for the state file. */
   files: string[];
   kill?: OnChangeDeps['kill'];
@@ -36,6 +39,8 @@ export interface Rewriter {
  */
 export function createRewriter(deps: RewriterDeps): Rewriter {
   const outputs = planOutputs(deps.config);
+  // The prestart before the renewer wrote every group.
+  for (const output of outputs) deps.metrics.outputWrite(output.label, false);
   let files = deps.files;
   let chain: Promise<void> = Promise.resolve();
 
@@ -52,8 +57,11 @@ export function createRewriter(deps: RewriterDeps): Rewriter {
       const result = await writeFileSet(planned, { keyturnUid: deps.uid });
       written = result.written;
       files = [...result.written, ...result.unchanged];
+      for (const output of outputs) deps.metrics.outputWrite(output.label, false);
     } catch (error) {
       if (!(error instanceof KeyturnError)) throw error;
+      // One write for the whole set: when it fails part way, no group is known to be whole.
+      for (const output of outputs) deps.metrics.outputWrite(output.label, true);
       log.error(
         { ...error.details },
         `could not rewrite files (the old ones stay): ${error.message}`,

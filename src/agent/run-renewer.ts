@@ -7,6 +7,7 @@ import { type Clock, systemTimers, type Timers } from '../timing/clock.ts';
 import { type Actor, runGroup } from '../timing/run-group.ts';
 import type { VaultClient } from '../vault/client.ts';
 import { singleAttempt } from '../vault/single-attempt.ts';
+import { liveExpiries } from './live-expiries.ts';
 import { liveFromPrestart } from './live-from-prestart.ts';
 import { liveSnapshot } from './live-snapshot.ts';
 import type { OnChangeDeps } from './on-change.ts';
@@ -88,8 +89,10 @@ function renewerContext(input: RenewerInput): RenewerContext {
   const { config, out, clock, cwd, uid } = input;
   const metrics = input.metrics ?? noMetrics;
   const live = liveFromPrestart(config, input.start, { metrics });
+  metrics.watchExpiries(() => liveExpiries(config, live));
   const rewriter = createRewriter({
     config,
+    metrics,
     cwd,
     uid,
     env: input.env,

@@ -1,8 +1,8 @@
 import type { Config } from '../config/config-types.ts';
 import { type PrestartResult, runPrestart } from '../prestart/run-prestart.ts';
-import { resolveStatePaths, type StatePaths } from '../state/state-paths.ts';
+import type { StatePaths } from '../state/state-paths.ts';
 import type { VaultClient } from '../vault/client.ts';
-import { loadRunConfig } from './config-source.ts';
+import { loadRunWithState } from './config-source.ts';
 import type { CommandRun } from './context.ts';
 import { parseJsonInput } from './input-json.ts';
 import { openVault } from './open-vault.ts';
@@ -29,8 +29,7 @@ export async function openPrestart(
   beforeOpen?: (paths: StatePaths) => Promise<void>,
 ): Promise<OpenedPrestart> {
   const input = globals.inputJson ? parseJsonInput(await ctx.readStdin(), out.redactor) : {};
-  const loaded = await loadRunConfig(globals, ctx);
-  const paths = resolveStatePaths(loaded, ctx.uid, ctx.env);
+  const { config: loaded, paths } = await loadRunWithState(globals, ctx);
   await beforeOpen?.(paths);
   const { client, config } = openVault(loaded, ctx, out, input);
   const prestart = () =>

@@ -4,6 +4,7 @@ import type { Output } from '../log/output.ts';
 import { systemClock } from '../timing/clock.ts';
 import type { VaultClient } from '../vault/client.ts';
 import type { CliContext } from './context.ts';
+import { keyturnVersion } from './keyturn-version.ts';
 
 export interface RenewalOptions {
   config: Config;
@@ -36,7 +37,7 @@ export async function startRenewal(options: RenewalOptions): Promise<Renewal> {
   const { ctx, out } = options;
   const metrics = options.metricsAddr
     ? await import('../metrics/metrics-server.ts').then((m) =>
-        m.startMetricsServer(options.metricsAddr as string, out),
+        m.startMetricsServer(options.metricsAddr as string, out, { version: keyturnVersion }),
       )
     : undefined;
   let ready!: () => void;

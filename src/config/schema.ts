@@ -106,7 +106,7 @@ export const configFileSchema = described(
     templates: z._default(z.array(templateSchema), []),
     state_dir: optionalKey(
       pathField,
-      'directory of the renewer state, lock and log (default /run/keyturn as root, else $TMPDIR/keyturn-<uid>)',
+      'where each config keeps its state, lock and renewer log, in a directory of its own (default $KEYTURN_STATE_DIR, else /run/keyturn as root, else $TMPDIR/keyturn-<uid>)',
     ),
   }),
   'keyturn configuration (SPEC §3)',
