@@ -42,8 +42,12 @@ COPY --from=build /out/keyturn /usr/local/bin/keyturn
 # images) and closed to others: a root-owned directory would refuse the write (73), a
 # world-writable one is refused by keyturn's directory rule. A tmpfs mounted there must
 # carry the same owner (`/run/secrets:uid=1000,gid=1000,mode=0700`).
-RUN mkdir -p /run/secrets /etc/keyturn \
-    && chown 1000:1000 /run/secrets && chmod 0700 /run/secrets
+# keyturn's state (no secrets: expiry times, the renewer's pid, lock and log) goes to
+# /run/keyturn. Mount a tmpfs there too: state in the container's writable layer survives
+# `docker restart`, and the previous run's fresh renewer lock then blocks the new one (64).
+RUN mkdir -p /run/secrets /run/keyturn /etc/keyturn \
+    && chown 1000:1000 /run/secrets /run/keyturn && chmod 0700 /run/secrets /run/keyturn
+ENV KEYTURN_STATE_DIR=/run/keyturn
 USER 1000:1000
 # keyturn reads ./keyturn.yaml when neither --config nor KEYTURN_CONFIG names a file: mount
 # yours at /etc/keyturn/keyturn.yaml, or pass --secret flags.

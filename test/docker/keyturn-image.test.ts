@@ -44,7 +44,7 @@ describeDocker('the repo Dockerfile, built from source on the local node 24 base
       entrypoint: ['sh', '-c', prestartThenExec, '--'],
     }) satisfies ContainerSpec;
 
-  it('runs keyturn as 1000 under tini, owns /run/secrets (0700), has a HEALTHCHECK', async () => {
+  it('runs keyturn as 1000 under tini, owns /run/secrets and /run/keyturn (0700), has a HEALTHCHECK', async () => {
     const version = await docker.run({ image, command: ['--version'] });
     expect(version.exitCode, version.stderr).toBe(0);
     expect(version.stdout.trim()).toBe('0.1.0');
@@ -52,9 +52,14 @@ describeDocker('the repo Dockerfile, built from source on the local node 24 base
     const layout = await docker.run({
       image,
       entrypoint: ['sh'],
-      command: ['-c', 'id -u; stat -c "%a %u:%g" /run/secrets; pwd'],
+      command: ['-c', 'id -u; stat -c "%a %u:%g %n" /run/secrets /run/keyturn; pwd'],
     });
-    expect(layout.stdout.trim().split('\n')).toEqual(['1000', '700 1000:1000', '/etc/keyturn']);
+    expect(layout.stdout.trim().split('\n')).toEqual([
+      '1000',
+      '700 1000:1000 /run/secrets',
+      '700 1000:1000 /run/keyturn',
+      '/etc/keyturn',
+    ]);
     const config = JSON.parse(
       await docker.cli.text(['image', 'inspect', '--format', '{{json .Config}}', image]),
     );
