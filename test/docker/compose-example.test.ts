@@ -79,12 +79,10 @@ describeDocker('examples/compose with docker-compose (local images swapped in)',
     expect((await app.exec(statFiles)).stdout.trim().split('\n')).toEqual(fileModes);
     const agent = await compose.container('agent', ['sidecar']);
     expect((await agent.inspect()).State.Health?.Status).toBe('healthy');
+    // Exit 0: the agent itself stopped on SIGTERM (SIGKILL after the timeout would be 137).
     const stopped = await agent.stop();
-    expect(stopped.elapsedMs).toBeLessThan(2000);
     expect(stopped.exitCode).toBe(0);
-    expectNoSecrets(
-      { ...(await agent.logs()), code: 0, signal: null },
-      { ...secrets, secretId },
-    );
+    expect(stopped.elapsedMs).toBeLessThan(5000);
+    expectNoSecrets({ ...(await agent.logs()), code: 0, signal: null }, { ...secrets, secretId });
   }, 300_000);
 });

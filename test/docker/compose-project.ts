@@ -76,7 +76,8 @@ export class ComposeProject implements AsyncDisposable {
   async container(service: string, profiles: string[] = []): Promise<Container> {
     const flags = profiles.flatMap((profile) => ['--profile', profile]);
     const id = (await this.run([...flags, 'ps', '--all', '--quiet', service])).stdout.trim();
-    if (!id || id.includes('\n')) throw new Error(`${service}: expected one container, got "${id}"`);
+    if (!id || id.includes('\n'))
+      throw new Error(`${service}: expected one container, got "${id}"`);
     return new Container(this.docker.cli, id);
   }
 

@@ -31,7 +31,9 @@ export async function pruneOtherTags(cli: DockerCli, repository: string, keep: s
     .map((line) => line.split(' '))
     .filter(([tag, day, time, zone]) => {
       if (!tag || tag === keep || tag.endsWith(':<none>')) return false;
-      const created = Date.parse(`${day}T${time}${zone?.replace(/^(\+|-)(\d\d)(\d\d)$/, '$1$2:$3')}`);
+      const created = Date.parse(
+        `${day}T${time}${zone?.replace(/^(\+|-)(\d\d)(\d\d)$/, '$1$2:$3')}`,
+      );
       return Number.isNaN(created) || Date.now() - created > keepYoungerThanMs;
     })
     .map(([tag]) => tag as string);
