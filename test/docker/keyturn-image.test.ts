@@ -139,6 +139,7 @@ describeDocker('the repo Dockerfile, built from source on the local node 24 base
     await using dir = await configDir('');
     await writeFile(
       join(dir.path, 'Dockerfile'),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Dockerfile ARGs, not JavaScript
       'ARG KEYTURN\nARG BASE\nFROM ${KEYTURN} AS keyturn\nFROM ${BASE}\n' +
         'COPY --from=keyturn /usr/local/bin/keyturn /usr/local/bin/keyturn\n',
     );
