@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, expect, it } from 'vitest';
 import { expectNoSecrets } from '../e2e/run-keyturn.ts';
-import { ComposeProject } from './compose-project.ts';
+import { ComposeProject, overrides } from './compose-project.ts';
 import { describeDocker } from './docker-harness.ts';
 import { buildKeyturnImage } from './images/keyturn-image.ts';
 
@@ -25,6 +25,7 @@ describeDocker('examples/compose with docker-compose (local images swapped in)',
     compose = new ComposeProject(docker, {
       name: 'compose',
       file: exampleFile,
+      override: overrides.compose,
       env: { KEYTURN_TEST_KEYTURN_IMAGE: keyturn, KEYTURN_TEST_TOKEN_TTL: '20s' },
     });
     return () => compose[Symbol.asyncDispose]();

@@ -4,8 +4,11 @@ import { Container } from './container.ts';
 import { type DockerCall, DockerCommandError, type DockerResult } from './docker-cli.ts';
 import type { DockerHarness } from './docker-harness.ts';
 
-/** The override that swaps the examples' images for local ones and labels everything. */
-const localImages = fileURLToPath(new URL('compose/local-images.yml', import.meta.url));
+/** Overrides that swap an example's images for local ones and label everything. */
+export const overrides = {
+  compose: fileURLToPath(new URL('compose/local-images.yml', import.meta.url)),
+  jenkins: fileURLToPath(new URL('compose/jenkins-local-images.yml', import.meta.url)),
+};
 
 /** Compose projects the Docker tests start are named `containers-<example>-<run key>`. */
 export const projectPrefix = 'containers-';
@@ -13,15 +16,17 @@ export const projectPrefix = 'containers-';
 export interface ComposeOptions {
   /** Short name of the example: part of the project name. */
   name: string;
-  /** The example's compose file; local-images.yml is added after it. */
+  /** The example's compose file. */
   file: string;
+  /** Added after it: one of `overrides`. */
+  override: string;
   /** Images for local-images.yml (KEYTURN_TEST_*_IMAGE) and anything else it interpolates. */
   env: Record<string, string>;
 }
 
 /**
  * One docker-compose (v1, Debian's package) project of an example, on the harness engine:
- * the example's file as a user runs it plus local-images.yml. `await using` takes it down.
+ * the example's file as a user runs it plus an override with local images. `await using` takes it down.
  */
 export class ComposeProject implements AsyncDisposable {
   readonly docker: DockerHarness;
@@ -32,7 +37,14 @@ export class ComposeProject implements AsyncDisposable {
   constructor(docker: DockerHarness, options: ComposeOptions) {
     this.docker = docker;
     this.project = `${projectPrefix}${options.name}-${docker.runKey}`.toLowerCase();
-    this.#args = ['--project-name', this.project, '--file', options.file, '--file', localImages];
+    this.#args = [
+      '--project-name',
+      this.project,
+      '--file',
+      options.file,
+      '--file',
+      options.override,
+    ];
     this.#env = {
       ...docker.cli.env,
       KEYTURN_TEST_RUN: docker.runKey,
