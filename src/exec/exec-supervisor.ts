@@ -144,14 +144,17 @@ export function createExecSupervisor(input: ExecSupervisorInput): ExecSupervisor
 
   return {
     secretsChanged(data) {
+      let next: Record<string, string>;
       try {
-        latest = mappedVariables(input.secrets, data);
+        next = mappedVariables(input.secrets, data);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         log.error(`the child keeps its environment: ${message}`);
         return;
       }
-      if (!variablesDiffer(latest, announced)) return;
+      // Only a change pokes the window: a refresh that reads the same value again is quiet.
+      if (!variablesDiffer(next, latest)) return;
+      latest = next;
       if (config.onChange === 'none') {
         log.info(
           { variables: changedNames(announced, latest) },
