@@ -10,13 +10,38 @@ delete process.env.VAULT_SECRET_ID;
 
 const controller = new AbortController();
 let signalled: NodeJS.Signals | undefined;
+/** While `exec` runs a child, the signals it took go to it instead (see takeSignals). */
+let takenBy: ((name: NodeJS.Signals) => void) | undefined;
 for (const name of ['SIGTERM', 'SIGINT'] as const) {
   process.on(name, () => {
+    if (takenBy) return takenBy(name);
     // A second signal means "now": the first one already asked everything to stop.
     if (signalled) process.exit(128 + constants.signals[name]);
     signalled = name;
     controller.abort(name);
   });
+}
+
+/**
+ * Hands `names` to `handler` until the returned function is called. SIGTERM and SIGINT keep
+ * their listener above; the others get one only meanwhile, so their default action (end the
+ * process) is back as soon as the handler lets go.
+ */
+function takeSignals(
+  names: readonly NodeJS.Signals[],
+  handler: (name: NodeJS.Signals) => void,
+): () => void {
+  takenBy = handler;
+  const extra = names.filter((name) => name !== 'SIGTERM' && name !== 'SIGINT');
+  const listeners = extra.map((name) => {
+    const listener = () => handler(name);
+    process.on(name, listener);
+    return [name, listener] as const;
+  });
+  return () => {
+    if (takenBy === handler) takenBy = undefined;
+    for (const [name, listener] of listeners) process.off(name, listener);
+  };
 }
 
 const code = await runCli(process.argv.slice(2), {
@@ -30,6 +55,7 @@ const code = await runCli(process.argv.slice(2), {
     return Buffer.concat(chunks).toString('utf8');
   },
   signal: controller.signal,
+  takeSignals,
   pid: process.pid,
   execPath: process.execPath,
   selfPath: process.argv[1] ?? 'keyturn',

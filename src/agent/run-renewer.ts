@@ -2,6 +2,7 @@ import type { Config } from '../config/config-types.ts';
 import type { Output } from '../log/output.ts';
 import type { PrestartResult } from '../prestart/run-prestart.ts';
 import { KvMounts } from '../sources/kv-mounts.ts';
+import type { SecretData } from '../sources/read-secret.ts';
 import { type AgentState, writeAgentState } from '../state/agent-state.ts';
 import { type Clock, systemTimers, type Timers } from '../timing/clock.ts';
 import { type Actor, runGroup } from '../timing/run-group.ts';
@@ -43,11 +44,13 @@ export interface RenewerInput {
   metrics?: RenewerMetrics;
   timers?: Timers;
   /** Recorded in the state file; default 'agent'. */
-  mode?: 'agent' | 'daemon';
+  mode?: 'agent' | 'daemon' | 'exec';
   /** Recorded in the state file; default this process. */
   pid?: number;
   /** Called once the renewer holds everything and its state is written (a daemon's "ready"). */
   onReady?: () => void;
+  /** After each rewrite, with every secret now held (`exec` restarts its child when its variables changed). */
+  onSecrets?: (secrets: readonly SecretData[]) => void;
   /** For tests of `on_change: { signal }`. */
   kill?: OnChangeDeps['kill'];
 }
@@ -124,7 +127,10 @@ function renewerContext(input: RenewerInput): RenewerContext {
       input.start.mounts instanceof KvMounts
         ? input.start.mounts
         : new KvMounts(input.client, singleAttempt, () => live.token.token, out.log),
-    rewrite: (signal) => rewriter.rewrite(signal),
+    rewrite: async (signal) => {
+      await rewriter.rewrite(signal);
+      input.onSecrets?.(live.secrets);
+    },
     saveState: stateSaver(input.stateFile, uid, snapshot, out),
   };
 }

@@ -40,7 +40,11 @@ export const commandSpecs: CommandSpec[] = [
   {
     name: 'exec',
     summary: "prestart, then run CMD with secrets in its environment; exits with CMD's code",
-    configure: (c) => c.argument('<cmd...>', 'command and arguments, after --'),
+    configure: (c) =>
+      c
+        .argument('<cmd...>', 'command and arguments, after --')
+        .option('--metrics-addr <host:port>', 'serve Prometheus metrics here'),
+    load: () => import('./commands/exec.ts'),
   },
   {
     name: 'status',

@@ -22,6 +22,14 @@ export interface CliContext {
   readStdin: () => Promise<string>;
   /** Aborted on SIGTERM/SIGINT. */
   signal: AbortSignal;
+  /**
+   * Routes the named signals to `handler` instead (SIGTERM/SIGINT then no longer abort
+   * `signal`) until the returned function is called: `exec` forwards them to its child.
+   */
+  takeSignals(
+    names: readonly NodeJS.Signals[],
+    handler: (name: NodeJS.Signals) => void,
+  ): () => void;
   /** This process. */
   pid: number;
   /** The program that runs keyturn (Node, or keyturn itself as a single executable). */

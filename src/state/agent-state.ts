@@ -2,8 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { ExitCode, KeyturnError } from '../errors/keyturn-error.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 
-/** Who wrote the state: a foreground agent, a `prestart --daemon` renewer, or a one-shot prestart. */
-export type StateMode = 'agent' | 'daemon' | 'prestart';
+/**
+ * Who wrote the state: a foreground agent, a `prestart --daemon` renewer, `exec` (renewing
+ * beside its child), or a one-shot prestart.
+ */
+export type StateMode = 'agent' | 'daemon' | 'exec' | 'prestart';
 
 /**
  * What `status` judges health from without asking Vault (SPEC §1): never a token or a secret,
