@@ -20,6 +20,21 @@ export interface CommandSpec {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** What `issue-secret-id` and `launch` share: the launcher's token and the secret ID asked for. */
+function secretIdOptions(c: Command): Command {
+  return c
+    .requiredOption('--role <role>', 'AppRole role name')
+    .option('--mount <path>', 'AppRole mount', 'approle')
+    .option('--wrap-ttl <duration>', 'wrapping TTL', '120s')
+    .option('--cidr <cidr>', 'bind the secret ID to a CIDR (repeatable)', collect, [])
+    .option('--metadata <k=v>', 'secret ID metadata (repeatable)', collect, [])
+    .option('--num-uses <n>', 'how many logins the secret ID allows (0 = unlimited)')
+    .option('--ttl <duration>', "the secret ID's own TTL (default: the role's secret_id_ttl)")
+    .option('--token-file <file>', "the launcher's token, when VAULT_TOKEN is not set")
+    .option('--destroy <accessor>', 'destroy the secret ID with this accessor instead')
+    .option('--role-id', "print the role's role ID instead");
+}
+
 /** Every command of SPEC §1, in the order `--help` lists them. */
 export const commandSpecs: CommandSpec[] = [
   {
@@ -61,14 +76,8 @@ export const commandSpecs: CommandSpec[] = [
   {
     name: 'issue-secret-id',
     summary: 'for a trusted launcher: create a response-wrapped secret ID for a role',
-    configure: (c) =>
-      c
-        .requiredOption('--role <role>', 'AppRole role name')
-        .option('--wrap-ttl <duration>', 'wrapping TTL', '120s')
-        .option('--cidr <cidr>', 'bind the secret ID to a CIDR (repeatable)', collect, [])
-        .option('--metadata <k=v>', 'secret ID metadata (repeatable)', collect, [])
-        .option('--num-uses <n>', 'how many logins the secret ID allows')
-        .option('--json', 'print the wrap info as JSON'),
+    configure: (c) => secretIdOptions(c).option('--json', 'print the wrap info as JSON'),
+    load: () => import('./commands/issue-secret-id.ts'),
   },
   {
     name: 'launch',
