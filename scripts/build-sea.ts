@@ -1,18 +1,23 @@
 // `npm run build:sea`: keyturn as one executable (Node's single-executable application) for
 // glibc linux-x64: the same source bundled as CommonJS, its V8 code cache made at build
 // time, injected with postject into a copy of the `node` dev dependency's binary.
-// Output: dist/keyturn (not part of the npm package: `files` lists dist/keyturn.mjs and
+// Output: dist/keyturn, its intermediate files in dist/keyturn.sea/ (neither is part of the npm package: `files` lists dist/keyturn.mjs and
 // dist/chunks/ only).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmod, copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { assertAscii, sharedOptions } from './build-options.ts';
 
-const work = 'dist/sea';
+// Options for bench/levers.ts, which measures the code cache by building without it.
+const { values: flags } = parseArgs({
+  options: { 'no-code-cache': { type: 'boolean' }, out: { type: 'string' } },
+});
+const output = flags.out ?? 'dist/keyturn';
+const work = `${output}.sea`;
 const bundle = join(work, 'keyturn.cjs');
 const blob = join(work, 'keyturn.blob');
-const output = 'dist/keyturn';
 const nodeBinary = 'node_modules/node/bin/node';
 
 if (process.platform !== 'linux' || process.arch !== 'x64') {
@@ -42,7 +47,7 @@ await writeFile(
     disableExperimentalSEAWarning: true,
     // V8's compiled code for the bundle, made now: the start skips compiling it (README,
     // Benchmarks). useSnapshot is off: see README why it does not pay here.
-    useCodeCache: true,
+    useCodeCache: !flags['no-code-cache'],
     useSnapshot: false,
   }),
 );
