@@ -2,7 +2,9 @@
 // The edge of keyturn: the only file that touches process.argv, process.env, signals and
 // process.exit. Everything below it receives plain values.
 import { constants } from 'node:os';
-import { runCli } from './cli/run-cli.ts';
+import { isSea } from 'node:sea';
+import type { CliContext } from './cli/context.ts';
+import { RENEWER_COMMAND } from './daemon/renewer-command.ts';
 
 const env = { ...process.env };
 // SPEC §4: the secret ID leaves keyturn's own environment at once, so no child inherits it.
@@ -44,7 +46,10 @@ function takeSignals(
   };
 }
 
-const code = await runCli(process.argv.slice(2), {
+// A single executable is its own program: Node puts its path at argv[1] as well, and the
+// renewer is started as `keyturn __renewer`, not `node keyturn.mjs __renewer`.
+const single = isSea();
+const ctx: CliContext = {
   env,
   cwd: process.cwd(),
   uid: process.getuid?.() ?? 0,
@@ -58,8 +63,25 @@ const code = await runCli(process.argv.slice(2), {
   takeSignals,
   pid: process.pid,
   execPath: process.execPath,
-  selfPath: process.argv[1] ?? 'keyturn',
+  selfArgs: single ? [] : [process.argv[1] ?? 'keyturn'],
   stderrIsTTY: process.stderr.isTTY === true,
-});
-// Exit explicitly: keep-alive sockets or a finished child's pipes must not keep us alive.
-process.exit(code === 0 || !signalled ? code : 128 + constants.signals[signalled]);
+};
+
+const argv = process.argv.slice(2);
+// The detached renewer is an entry of its own: it never loads the CLI, YAML or the schema.
+const run =
+  argv[0] === RENEWER_COMMAND
+    ? import('./cli/renewer-entry.ts').then((m) => m.runRenewerEntry(argv.slice(1), ctx))
+    : import('./cli/run-cli.ts').then((m) => m.runCli(argv, ctx));
+// Not a top-level await: the single executable runs this file as CommonJS.
+run.then(
+  (code) => {
+    // Exit explicitly: keep-alive sockets or a finished child's pipes must not keep us alive.
+    process.exit(code === 0 || !signalled ? code : 128 + constants.signals[signalled]);
+  },
+  (error: unknown) => {
+    // Only a failure to load keyturn's own code gets here: every command error is mapped.
+    process.stderr.write(`keyturn: internal error: ${String(error)}\n`);
+    process.exit(70);
+  },
+);

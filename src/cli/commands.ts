@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { RENEWER_COMMAND } from '../daemon/renewer-command.ts';
 import type { CommandRun } from './context.ts';
 
 /** A command module is loaded only when its command runs, so a start pays for one command. */
@@ -93,12 +92,6 @@ export const commandSpecs: CommandSpec[] = [
       { name: 'unseal', summary: 'unseal every node with a share decrypted through gpg' },
       { name: 'status', summary: 'seal and HA state (active, standby, sealed) of every node' },
     ],
-  },
-  {
-    name: RENEWER_COMMAND,
-    summary: 'internal: the renewer `prestart --daemon` leaves running',
-    hidden: true,
-    load: () => import('./commands/renewer.ts'),
   },
   { name: 'backup', summary: 'export a KV prefix to one encrypted, authenticated archive' },
   { name: 'restore', summary: 'restore a backup archive (--dry-run, --overwrite)' },

@@ -34,8 +34,11 @@ export interface CliContext {
   pid: number;
   /** The program that runs keyturn (Node, or keyturn itself as a single executable). */
   execPath: string;
-  /** Path of this program, for `prestart --daemon` to start its renewer. */
-  selfPath: string;
+  /**
+   * What follows execPath to start keyturn again (`prestart --daemon`'s renewer): the script
+   * under Node, nothing for the single executable.
+   */
+  selfArgs: string[];
   /** Pretty logs by default only when a person is watching stderr. */
   stderrIsTTY: boolean;
 }

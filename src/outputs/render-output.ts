@@ -56,18 +56,21 @@ export async function renderOutput(
   }
 }
 
-function secretFiles(
+async function secretFiles(
   secret: SecretConfig,
   data: Record<string, unknown>,
   output: PlannedOutput,
-): PlannedFile[] {
+): Promise<PlannedFile[]> {
   if (secret.format === 'files') {
     const dir = output.directory ?? '';
     return [...renderFiles(data, secret.path)].map(([name, content]) =>
       plannedFile(join(dir, name), content, output),
     );
   }
-  const content = renderSecret(secret.format, data, secret.field, secret.path);
+  const content =
+    secret.format === 'yaml'
+      ? (await import('../files/yaml-format.ts')).renderYaml(data)
+      : renderSecret(secret.format, data, secret.field, secret.path);
   return [plannedFile(output.files[0] ?? '', content, output)];
 }
 

@@ -72,7 +72,7 @@ function startRenewer(
 ): Promise<number> {
   return spawnRenewer({
     execPath: ctx.execPath,
-    args: [ctx.selfPath, RENEWER_COMMAND, '--log-level', globals.logLevel],
+    args: [...ctx.selfArgs, RENEWER_COMMAND, '--log-level', globals.logLevel],
     cwd: ctx.cwd,
     env: renewerEnvironment(ctx.env),
     handover: {
