@@ -49,11 +49,12 @@ export function createRewriter(deps: RewriterDeps): Rewriter {
     let written: string[] = [];
     try {
       const live = deps.live;
-      const planned = await renderOutputs(outputs, deps.config, {
-        secrets: live.secrets,
-        certs: live.certs,
-        token: live.token.token,
-      });
+      const planned = await renderOutputs(
+        outputs,
+        deps.config,
+        { secrets: live.secrets, certs: live.certs, token: live.token.token },
+        deps.uid,
+      );
       const result = await writeFileSet(planned, { keyturnUid: deps.uid });
       written = result.written;
       files = [...result.written, ...result.unchanged];
