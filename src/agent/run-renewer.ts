@@ -96,6 +96,7 @@ function renewerContext(input: RenewerInput): RenewerContext {
     out,
     live,
     files: [...input.start.files.written, ...input.start.files.unchanged],
+    now: () => clock.now(),
     ...(input.kill ? { kill: input.kill } : {}),
   });
   const meta = {
@@ -103,7 +104,9 @@ function renewerContext(input: RenewerInput): RenewerContext {
     pid: input.pid ?? process.pid,
     startedAt: new Date(clock.now()).toISOString(),
   } as const;
-  const snapshot = () => liveSnapshot(config, live, { ...meta, files: rewriter.files() });
+  const snapshot = () =>
+    liveSnapshot(config, live, { ...meta, files: rewriter.files(), failing: rewriter.failing() });
+  const saveState = stateSaver(input.stateFile, uid, snapshot, out);
   return {
     config,
     client: input.client,
@@ -121,8 +124,11 @@ function renewerContext(input: RenewerInput): RenewerContext {
       input.start.mounts instanceof KvMounts
         ? input.start.mounts
         : new KvMounts(input.client, singleAttempt, () => live.token.token, out.log),
-    rewrite: (signal) => rewriter.rewrite(signal),
-    saveState: stateSaver(input.stateFile, uid, snapshot, out),
+    // A group that starts or stops failing is news for `status` at once, whichever actor wrote.
+    rewrite: async (signal) => {
+      if (await rewriter.rewrite(signal)) await saveState();
+    },
+    saveState,
   };
 }
 
