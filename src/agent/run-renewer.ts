@@ -102,6 +102,7 @@ function renewerContext(input: RenewerInput): RenewerContext {
     out,
     live,
     files: [...input.start.files.written, ...input.start.files.unchanged],
+    now: () => clock.now(),
     ...(input.kill ? { kill: input.kill } : {}),
   });
   const meta = {
@@ -109,7 +110,9 @@ function renewerContext(input: RenewerInput): RenewerContext {
     pid: input.pid ?? process.pid,
     startedAt: new Date(clock.now()).toISOString(),
   } as const;
-  const snapshot = () => liveSnapshot(config, live, { ...meta, files: rewriter.files() });
+  const snapshot = () =>
+    liveSnapshot(config, live, { ...meta, files: rewriter.files(), failing: rewriter.failing() });
+  const saveState = stateSaver(input.stateFile, uid, snapshot, out);
   return {
     config,
     client: input.client,
@@ -127,11 +130,12 @@ function renewerContext(input: RenewerInput): RenewerContext {
       input.start.mounts instanceof KvMounts
         ? input.start.mounts
         : new KvMounts(input.client, singleAttempt, () => live.token.token, out.log),
+    // A group that starts or stops failing is news for `status` at once, whichever actor wrote.
     rewrite: async (signal) => {
-      await rewriter.rewrite(signal);
+      if (await rewriter.rewrite(signal)) await saveState();
       input.onSecrets?.(live.secrets);
     },
-    saveState: stateSaver(input.stateFile, uid, snapshot, out),
+    saveState,
   };
 }
 

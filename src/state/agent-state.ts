@@ -26,6 +26,17 @@ export interface AgentState {
   leases: { id: string; path: string; expiresAt: number }[];
   /** Last successful renewal of anything (epoch ms). */
   lastRenewalAt?: number;
+  /** Output groups whose last render or write failed (SPEC §6): `status` is unhealthy. */
+  failing?: FailingGroup[];
+}
+
+/** An output group that could not be rendered or written, and since when (epoch ms). */
+export interface FailingGroup {
+  /** The group's label: a Vault path, `cert <common name>`, `template <source>`, `token sink`. */
+  group: string;
+  /** keyturn's message (never a secret: it passed the same rules as every error). */
+  error: string;
+  since: number;
 }
 
 /** Writes the state file atomically, 0600: readable by keyturn's user only. */
