@@ -42,6 +42,10 @@ export async function startRenewal(options: RenewalOptions): Promise<Renewal> {
         m.startMetricsServer(options.metricsAddr as string, out, { version: keyturnVersion }),
       )
     : undefined;
+  // The instant the stop was asked for, in the log: "gone within a second" is measured from it.
+  const stopping = () => out.log.info({ reason: String(options.signal.reason) }, 'stopping');
+  if (options.signal.aborted) stopping();
+  else options.signal.addEventListener('abort', stopping, { once: true });
   let ready!: () => void;
   const isReady = new Promise<void>((resolve) => {
     ready = resolve;

@@ -18,7 +18,7 @@ if (!hasPromtool) {
 const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
 
 /** The value of the one series whose line starts with `series ` (name and labels as printed). */
-function valueOf(text: string, series: string): number {
+function sampleOf(text: string, series: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   if (!line) throw new Error(`no series ${series} in:\n${text}`);
   return Number(line.slice(series.length + 1));
@@ -68,12 +68,12 @@ certs:
     }
     // The expiries are the renewer's own, as the state file records them for `status`.
     const state = JSON.parse(await readFile(join(dir.path, 'state', 'state.json'), 'utf8'));
-    expect(valueOf(text, 'keyturn_token_expiry_timestamp_seconds')).toBe(
+    expect(sampleOf(text, 'keyturn_token_expiry_timestamp_seconds')).toBe(
       state.token.expiresAt / 1000,
     );
     const [lease] = state.leases;
     expect(
-      valueOf(
+      sampleOf(
         text,
         `keyturn_lease_expiry_timestamp_seconds{path="database/creds/app",lease_id="${lease.id}"}`,
       ),
@@ -81,7 +81,7 @@ certs:
     const certFile = join(dir.path, 'out', 'cert.pem');
     const notAfter = new X509Certificate(await readFile(certFile)).validToDate.getTime();
     expect(
-      valueOf(
+      sampleOf(
         text,
         `keyturn_certificate_expiry_timestamp_seconds{path="${certFile}",common_name="app.service.consul"}`,
       ),
