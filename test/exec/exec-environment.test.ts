@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { configStateDir } from '../e2e/config-state-dir.ts';
 import { expectNoSecrets, logLines, runKeyturn } from '../e2e/run-keyturn.ts';
 import { execWorld, fixture } from './exec-world.ts';
 
@@ -57,7 +58,9 @@ secrets:
     expect((await world.vault.request('GET', 'auth/token/lookup-self', { token })).status).toBe(
       403,
     );
-    const state = JSON.parse(await readFile(join(world.dir, 'state', 'state.json'), 'utf8'));
+    const state = JSON.parse(
+      await readFile(join(await configStateDir(join(world.dir, 'state')), 'state.json'), 'utf8'),
+    );
     expect(state.mode).toBe('exec');
     expect(logLines(result).some((line) => line.msg === 'child started')).toBe(true);
     expectNoSecrets(result, {
