@@ -30,6 +30,11 @@ describe('keyturn exec: signals and exit statuses', () => {
       { cwd: world.dir, env },
     );
     await linesAtLeast(world, 'signals.txt', 1);
+    // keyturn renews beside the child and records it: `status` judges exec like agent.
+    await keyturn.waitForLog(msg('renewing'));
+    const status = await runKeyturn(['status', '--config', config], { cwd: world.dir });
+    expect(status.code, status.stdout + status.stderr).toBe(0);
+    expect(status.stdout).toContain('exec');
     const sent = ['SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGINT', 'SIGQUIT'] as const;
     for (const [index, signal] of sent.entries()) {
       keyturn.child.kill(signal);
