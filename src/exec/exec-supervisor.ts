@@ -5,6 +5,7 @@ import type { SecretData } from '../sources/read-secret.ts';
 import { type Clock, systemClock, systemTimers, type Timers } from '../timing/clock.ts';
 import { quietWindow } from '../timing/quiet-window.ts';
 import { childEnvironment, mappedVariables, variablesDiffer } from './child-environment.ts';
+import { afterChildExit, CRASH_RETRIES } from './crash-backoff.ts';
 import { describeEnd, exitStatusOf } from './exit-status.ts';
 import { type RunningChild, startChild } from './start-child.ts';
 
@@ -20,14 +21,6 @@ export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = [
 /** Those that ask to stop: no restart follows them, and exec.stop_timeout applies. */
 const STOPPING: ReadonlySet<NodeJS.Signals> = new Set(['SIGTERM', 'SIGINT', 'SIGQUIT']);
 
-/**
- * A child that dies this soon after keyturn restarted it is crashing, not finishing: new
- * credentials can take a moment to work everywhere (a database user being replicated).
- */
-const QUICK_EXIT_MS = 10_000;
-/** Then keyturn gives up and exits with the child's code: it is a wrapper, not a supervisor. */
-const CRASH_RETRIES = 3;
-const FIRST_BACKOFF_MS = 500;
 /** SPEC §6: a burst waits for quiet, but at most 10× on_change_wait. */
 const MAX_WAIT_FACTOR = 10;
 
@@ -207,19 +200,17 @@ export function createExecSupervisor(input: ExecSupervisorInput): ExecSupervisor
         crashes = 0;
         continue;
       }
-      if (restarted && status !== 0 && upMs < QUICK_EXIT_MS) {
-        if (crashes < CRASH_RETRIES) {
-          const delayMs = FIRST_BACKOFF_MS * 2 ** crashes;
-          crashes += 1;
-          log.warn(
-            { status, upMs, delayMs, attempt: crashes, of: CRASH_RETRIES },
-            `the child ${describeEnd(end)} soon after a restart; starting it again`,
-          );
-          await pause(delayMs);
-          continue;
-        }
-        log.error({ status }, `the child keeps dying after restarts; giving up`);
+      const next = afterChildExit({ afterRestart: restarted, status, upMs, crashes });
+      if (next.retry) {
+        crashes += 1;
+        log.warn(
+          { status, upMs, delayMs: next.delayMs, attempt: crashes, of: CRASH_RETRIES },
+          `the child ${describeEnd(end)} soon after a restart; starting it again`,
+        );
+        await pause(next.delayMs);
+        continue;
       }
+      if (next.gaveUp) log.error({ status }, 'the child keeps dying after restarts; giving up');
       log.info({ status }, `the child ${describeEnd(end)}; keyturn exits with its status`);
       return status;
     }

@@ -19,7 +19,9 @@ async function readsAfterNow(world: ExecWorld, count = 1): Promise<void> {
   await world.vault.waitFor((r) => isApiRead(r) && seen() >= count, { timeoutMs: 8000 });
 }
 
-describe('keyturn exec: rotation', () => {
+// Each test starts a server, keyturn and child processes and waits for rotations: on a
+// loaded 2-core machine that can take more than the default 20 s.
+describe('keyturn exec: rotation', { timeout: 45_000 }, () => {
   it('restarts the child once for a burst of rotations, with the last value', async () => {
     await using world = await execWorld();
     await world.kv('api', { key: 'rotated-key-v1' });
@@ -100,5 +102,33 @@ describe('keyturn exec: rotation', () => {
     expect(retries.map((line) => line.delayMs)).toEqual([500, 1000, 2000]);
     expect(keyturn.lines().some(msg('keeps dying'))).toBe(true);
     expectNoSecrets(result, { v1: 'crash-key-v1', v2: 'crash-key-v2' });
+  });
+
+  it('restarts the child with the new credentials when a leased secret is re-fetched at its max TTL', async () => {
+    await using world = await execWorld();
+    const role = { db_name: 'db', default_ttl: '1s', max_ttl: '3s' };
+    expect((await world.vault.write('database/roles/app', role)).status).toBeLessThan(300);
+    const config = await world.config(`
+exec: { on_change_wait: 200ms }
+secrets:
+  - { path: database/creds/app, env: { DB_USER: username, DB_PASSWORD: password } }
+`);
+    await using keyturn = startKeyturn(
+      ['exec', '--config', config, '--', ...fixture('print-env.mjs', 'starts.jsonl')],
+      { cwd: world.dir, env: await world.env() },
+    );
+    // The lease reaches its max TTL 3 s after the login; a loaded machine may take longer.
+    await linesAtLeast(world, 'starts.jsonl', 2, 15_000);
+
+    const [first, second] = await world.starts('starts.jsonl');
+    expect(first?.env.DB_USER).toBeTruthy();
+    expect(second?.env.DB_USER).not.toBe(first?.env.DB_USER);
+    expect(second?.env.DB_PASSWORD).not.toBe(first?.env.DB_PASSWORD);
+    const result = await keyturn.stop('SIGTERM');
+    expect(result.code, result.stderr).toBe(143);
+    expectNoSecrets(result, {
+      first: first?.env.DB_PASSWORD,
+      second: second?.env.DB_PASSWORD,
+    });
   });
 });

@@ -19,7 +19,7 @@ function alive(pid: number): boolean {
   }
 }
 
-describe('keyturn exec: signals and exit statuses', () => {
+describe('keyturn exec: signals and exit statuses', { timeout: 45_000 }, () => {
   it('forwards HUP, USR1, USR2, INT, QUIT and TERM to the child, in order, and exits with its code', async () => {
     await using world = await execWorld();
     await world.kv('api', { key: 'api-key-signals' });
@@ -30,6 +30,11 @@ describe('keyturn exec: signals and exit statuses', () => {
       { cwd: world.dir, env },
     );
     await linesAtLeast(world, 'signals.txt', 1);
+    // keyturn renews beside the child and records it: `status` judges exec like agent.
+    await keyturn.waitForLog(msg('renewing'));
+    const status = await runKeyturn(['status', '--config', config], { cwd: world.dir });
+    expect(status.code, status.stdout + status.stderr).toBe(0);
+    expect(status.stdout).toContain('exec');
     const sent = ['SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGINT', 'SIGQUIT'] as const;
     for (const [index, signal] of sent.entries()) {
       keyturn.child.kill(signal);
@@ -80,5 +85,22 @@ describe('keyturn exec: signals and exit statuses', () => {
       2000,
     );
     expectNoSecrets(result, { api: 'api-key-stubborn' });
+  });
+
+  it('stops the child and exits 75 when the token can no longer be kept alive', async () => {
+    // A wrapped secret ID cannot log in twice: at the token's max TTL the renewer must give up.
+    await using world = await execWorld({ token_ttl: '4s', token_max_ttl: '8s' });
+    await world.kv('api', { key: 'api-key-expiring' });
+    const config = await world.config(secrets);
+    await using keyturn = startKeyturn(
+      ['exec', '--config', config, '--', ...fixture('record-signals.mjs', 'signals.txt', '0')],
+      { cwd: world.dir, env: await world.env() },
+    );
+    const result = await keyturn.done;
+
+    expect(result.code, result.stderr).toBe(75);
+    expect(await world.lines('signals.txt'), result.stderr).toEqual(['ready', 'SIGTERM']);
+    expect(keyturn.lines().some(msg('cannot be renewed any more'))).toBe(true);
+    expectNoSecrets(result, { api: 'api-key-expiring' });
   });
 });

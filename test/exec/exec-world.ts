@@ -32,12 +32,15 @@ export interface ExecWorld extends AsyncDisposable {
   lines(file: string): Promise<string[]>;
 }
 
-/** The test server with AppRole `app`, the usual engines, and a temp dir for config and output. */
-export async function execWorld(): Promise<ExecWorld> {
+/**
+ * The test server with AppRole `app` (its role settings overridden by `role`), the usual
+ * engines, and a temp dir for config and output.
+ */
+export async function execWorld(role: Record<string, unknown> = {}): Promise<ExecWorld> {
   const vault = await startVaultServer();
   const dir = await tempDir();
   await mountEngines(vault);
-  const app = await setupApp(vault);
+  const app = await setupApp(vault, role);
   const readLines = async (file: string) => {
     try {
       return (await readFile(join(dir.path, file), 'utf8')).split('\n').filter(Boolean);
