@@ -1,5 +1,5 @@
 // `npm run bench` (second part): the start-time and memory levers of issue 8, each measured
-// against its own "before" in one interleaved run. Builds its variants into .keyturn-bench/:
+// against its own "before" in one interleaved run. Builds its variants into dist/levers/:
 //   - one ESM file (the build before code splitting) vs dist/ (entry + chunks);
 //   - dist/ with Node's compile cache (NODE_COMPILE_CACHE, a fresh 0700 directory, warm);
 //   - the single executable without and with its code cache (useCodeCache);
@@ -19,7 +19,7 @@ import { delay, medianOf, procSample, waitUntilQuiet } from './proc-sample.ts';
 import { cli, median, prepare, root, timed, wrapped, writeConfigs } from './start-world.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
-const variants = join(root, '.keyturn-bench');
+const variants = join(root, 'dist/levers');
 const load = () =>
   loadavg()
     .map((n) => n.toFixed(1))
