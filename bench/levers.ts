@@ -1,68 +1,108 @@
-// `npm run bench` (second part): the start-time and memory levers of issue 8, each measured
-// against its own "before" in one interleaved run. Builds its variants into .keyturn-bench/:
-//   - one ESM file (the build before code splitting) vs dist/ (entry + chunks);
-//   - dist/ with Node's compile cache (NODE_COMPILE_CACHE, a fresh 0700 directory, warm);
-//   - the single executable without and with its code cache (useCodeCache);
-//   - the idle `prestart --daemon` renewer with and without V8 flags (NODE_OPTIONS reaches it
-//     through the environment it inherits).
-// BENCH_LEVERS_SEA=0 skips the two executables (each build takes ~40 s and 105 MiB).
+// `npm run bench` (second part): the start-time and memory levers of issue 8, each against
+// its own "before", in one interleaved run. Variants are built from the current source into
+// dist/levers/, each with one lever taken out:
+//   - single: one ESM file, no code splitting;
+//   - jit: the detached renewer without --jitless (RENEWER_NODE_FLAGS = []);
+//   - growth: without the semi-space growth factor of src/main.ts;
+//   - the single executable without its code cache (BENCH_LEVERS_SEA=0 skips it: ~40 s).
+// BENCH_BEFORE=path/to/keyturn.mjs adds an older build (e.g. main before this work).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { sharedOptions } from '../scripts/build-options.ts';
 import { startVaultServer } from '../test/vault-server/index.ts';
 import { startRenewer, stopPid } from './idle-renewer.ts';
 import { delay, medianOf, procSample, waitUntilQuiet } from './proc-sample.ts';
-import { cli, median, prepare, root, timed, wrapped, writeConfigs } from './start-world.ts';
+import {
+  cli,
+  executable,
+  median,
+  peakProbe,
+  prepare,
+  root,
+  timed,
+  timedPeak,
+  wrapped,
+  writeConfigs,
+} from './start-world.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
-const variants = join(root, '.keyturn-bench');
+const variants = join(root, 'dist/levers');
 const load = () =>
   loadavg()
     .map((n) => n.toFixed(1))
     .join(' / ');
+const banner = {
+  js: "import { createRequire as __keyturnRequire } from 'node:module'; const require = __keyturnRequire(import.meta.url);",
+};
+
+/** Rewrites one source file on its way into the bundle: the lever taken out. */
+function without(file: string, from: string, to: string): Plugin {
+  return {
+    name: `without-${file}`,
+    setup(b) {
+      b.onLoad({ filter: new RegExp(`${file.replace(/[./]/g, '\\$&')}$`) }, async (args) => {
+        const text = await readFile(args.path, 'utf8');
+        if (!text.includes(from)) throw new Error(`levers: ${file} no longer has ${from}`);
+        return { contents: text.replace(from, to), loader: 'ts' };
+      });
+    },
+  };
+}
+
+async function variant(name: string, split: boolean, plugins: Plugin[] = []): Promise<string> {
+  const dir = join(variants, name);
+  await rm(dir, { recursive: true, force: true });
+  await build({
+    ...sharedOptions,
+    plugins: [...(sharedOptions.plugins ?? []), ...plugins],
+    entryPoints: { keyturn: 'src/main.ts' },
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    format: 'esm',
+    splitting: split,
+    banner,
+  });
+  return join(dir, 'keyturn.mjs');
+}
 
 await mkdir(variants, { recursive: true });
-const single = join(variants, 'single/keyturn.mjs');
-await build({
-  ...sharedOptions,
-  entryPoints: ['src/main.ts'],
-  outfile: single,
-  format: 'esm',
-  banner: {
-    js: "import { createRequire as __keyturnRequire } from 'node:module'; const require = __keyturnRequire(import.meta.url);",
-  },
-});
-const seaVariants = process.env.BENCH_LEVERS_SEA !== '0';
-const exeCache = join(variants, 'keyturn-code-cache');
+const single = await variant('single', false);
+const jit = await variant('jit', true, [
+  without('src/daemon/renewer-command.ts', "= ['--jitless'];", '= [];'),
+]);
+const growth = await variant('growth', true, [
+  without('src/main.ts', "setFlagsFromString('--semi-space-growth-factor=1');", ''),
+]);
+const seaVariants = process.env.BENCH_LEVERS_SEA !== '0' && existsSync(executable);
 const exeNoCache = join(variants, 'keyturn-no-code-cache');
 if (seaVariants) {
-  for (const [out, extra] of [
-    [exeCache, []],
-    [exeNoCache, ['--no-code-cache']],
-  ] as const) {
-    if (!existsSync(out) || process.env.BENCH_REBUILD) {
-      execFileSync(process.execPath, ['scripts/build-sea.ts', '--out', out, ...extra], {
-        cwd: root,
-        stdio: 'ignore',
-      });
-    }
-  }
+  execFileSync(process.execPath, ['scripts/build-sea.ts', '--out', exeNoCache, '--no-code-cache'], {
+    cwd: root,
+    stdio: 'ignore',
+  });
 }
+const before = process.env.BENCH_BEFORE;
 
 await using vault = await startVaultServer();
 const work = await mkdtemp(join(tmpdir(), 'keyturn-levers-'));
 try {
-  const roleId = await prepare(vault, 0);
+  const many = Number(process.env.BENCH_MANY ?? 1000);
+  const roleId = await prepare(vault, many);
   const base = { VAULT_ADDR: vault.addr, VAULT_ROLE_ID: roleId };
-  const configs = await writeConfigs(work, 0);
+  const configs = await writeConfigs(work, many);
   const cacheDir = join(work, 'compile-cache');
   await mkdir(cacheDir, { mode: 0o700 });
-  const contenders: [string, string[], Record<string, string>][] = [
-    ['one ESM file (before the split)', [process.execPath, single], {}],
+  type Contender = [string, string[], Record<string, string>];
+  const contenders: Contender[] = [
+    ...(before
+      ? [['an older build (BENCH_BEFORE)', [process.execPath, before], {}] as Contender]
+      : []),
+    ['one ESM file (no splitting)', [process.execPath, single], {}],
     ['dist/: entry + chunks (now)', [process.execPath, cli], {}],
     [
       'dist/ + NODE_COMPILE_CACHE (warm)',
@@ -72,8 +112,8 @@ try {
     ...(seaVariants
       ? ([
           ['single executable, no code cache', [exeNoCache], {}],
-          ['single executable, useCodeCache (now)', [exeCache], {}],
-        ] as [string, string[], Record<string, string>][])
+          ['single executable, useCodeCache (now)', [executable], {}],
+        ] as Contender[])
       : []),
   ];
   const loadStart = load();
@@ -93,11 +133,27 @@ try {
     }
   }
 
-  // Renewer memory: the same renewer under different V8 flags, beside an idle bare Node.
-  const flagSets = (
-    process.env.BENCH_RENEWER_FLAGS ??
-    ',--max-semi-space-size=1,--max-old-space-size=32,--max-semi-space-size=1 --max-old-space-size=32,--jitless'
-  ).split(',');
+  // The idle renewer, beside an idle bare Node: each lever on or off, V8 limits on top.
+  const renewers: Contender[] = [
+    ...(before
+      ? [['older build (BENCH_BEFORE)', [process.execPath, before], {}] as Contender]
+      : []),
+    ['no flags (renewer entry only)', [process.execPath, jit], {}],
+    [
+      'no flags + `--max-semi-space-size=1`',
+      [process.execPath, jit],
+      { NODE_OPTIONS: '--max-semi-space-size=1' },
+    ],
+    [
+      'no flags + `--max-old-space-size=32`',
+      [process.execPath, jit],
+      { NODE_OPTIONS: '--max-old-space-size=32' },
+    ],
+    ['`--jitless` (now)', [process.execPath, cli], {}],
+    ...(existsSync(executable)
+      ? [['single executable, `--jitless` (now)', [executable], {}] as Contender]
+      : []),
+  ];
   const loadIdle = load();
   const rss = new Map<string, number[]>();
   const ten = await readFile(configs.ten as string, 'utf8');
@@ -107,20 +163,16 @@ try {
     });
     const pids: [string, number][] = [['bare', bare.pid as number]];
     try {
-      for (const flags of flagSets) {
+      for (const [name, program, env] of renewers) {
         const dir = await mkdtemp(join(work, 'd'));
         await writeFile(join(dir, 'keyturn.yaml'), `state_dir: state\n${ten}`);
         const pid = await startRenewer(
-          process.execPath,
-          [cli, 'prestart', '--config', 'keyturn.yaml'],
-          {
-            ...base,
-            VAULT_SECRET_ID: await wrapped(vault),
-            ...(flags ? { NODE_OPTIONS: flags } : {}),
-          },
+          program[0] as string,
+          [...program.slice(1), 'prestart', '--config', 'keyturn.yaml'],
+          { ...base, ...env, VAULT_SECRET_ID: await wrapped(vault) },
           dir,
         );
-        pids.push([flags || 'no flags', pid]);
+        pids.push([name, pid]);
       }
       await Promise.all(pids.map(([, pid]) => waitUntilQuiet(pid)));
       const samples = new Map<string, number[]>();
@@ -138,13 +190,48 @@ try {
     }
   }
 
+  // 1,000 secrets: peak RSS with and without the young-generation cap, and the raw client.
+  const loadMany = load();
+  const probe = await peakProbe(work);
+  const peaks = new Map<string, number[]>();
+  const bulk: [string, string[], Record<string, string>][] = [
+    ['raw keep-alive client', [join(root, 'bench/raw-client.mjs')], { COUNT: String(many) }],
+    [
+      'keyturn, young generation free to grow',
+      [growth, 'prestart', '--config', configs.many as string, '--log-level', 'warn'],
+      {},
+    ],
+    [
+      'keyturn, semi-space growth factor 1 (now)',
+      [cli, 'prestart', '--config', configs.many as string, '--log-level', 'warn'],
+      {},
+    ],
+  ];
+  for (let r = 0; r < 3; r++) {
+    const dir = await mkdtemp(join(work, 'm'));
+    for (const [name, args, env] of bulk) {
+      const out = await mkdtemp(join(dir, 'o'));
+      const run = await timedPeak(
+        probe,
+        process.execPath,
+        args,
+        { ...base, ...env, OUT: out, VAULT_SECRET_ID: await wrapped(vault) },
+        dir,
+      );
+      peaks.set(name, [...(peaks.get(name) ?? []), run.peakKb ?? 0]);
+      peaks.set(`${name} ms`, [...(peaks.get(`${name} ms`) ?? []), run.ms]);
+    }
+  }
+
   const bare = median(times.get('bare') ?? []);
   const bareRss = median(rss.get('bare') ?? []);
+  const rawPeak = median(peaks.get('raw keep-alive client') ?? []);
+  const mib = (kb: number) => `${(kb / 1024).toFixed(1)} MiB`;
   process.stdout.write(
     [
-      `Node ${process.version}; \`prestart\` of 10 KV secrets, medians of ${rounds} interleaved rounds (load ${loadStart}); idle renewer RSS: medians of 3 rounds (load ${loadIdle}).`,
+      `Node ${process.version}; \`prestart\` of 10 KV secrets: medians of ${rounds} interleaved rounds (load ${loadStart}); idle renewer RSS: medians of 3 rounds (load ${loadIdle}); ${many} secrets: medians of 3 rounds (load ${loadMany}).`,
       '',
-      '| lever | prestart, 10 KV | vs bare Node |',
+      '| start lever | prestart, 10 KV | vs bare Node |',
       '|---|---|---|',
       `| bare \`node -e ''\` | ${bare.toFixed(0)} ms | 1.00× |`,
       ...contenders.map(([name]) => {
@@ -152,12 +239,20 @@ try {
         return `| ${name} | ${ms.toFixed(0)} ms | ${(ms / bare).toFixed(2)}× |`;
       }),
       '',
-      '| renewer V8 flags | idle RSS | vs bare Node |',
+      '| renewer | idle RSS | vs bare Node |',
       '|---|---|---|',
-      `| bare idle Node | ${(bareRss / 1024).toFixed(1)} MiB | 1.00× |`,
-      ...flagSets.map((flags) => {
-        const kb = median(rss.get(flags || 'no flags') ?? []);
-        return `| ${flags ? `\`${flags}\`` : 'none (now)'} | ${(kb / 1024).toFixed(1)} MiB | ${(kb / bareRss).toFixed(2)}× |`;
+      `| bare idle Node | ${mib(bareRss)} | 1.00× |`,
+      ...renewers.map(([name]) => {
+        const kb = median(rss.get(name) ?? []);
+        return `| ${name} | ${mib(kb)} | ${(kb / bareRss).toFixed(2)}× |`;
+      }),
+      '',
+      `| ${many} secrets | peak RSS | vs raw client | wall time |`,
+      '|---|---|---|---|',
+      ...bulk.map(([name]) => {
+        const kb = median(peaks.get(name) ?? []);
+        const ms = median(peaks.get(`${name} ms`) ?? []);
+        return `| ${name} | ${mib(kb)} | ${(kb / rawPeak).toFixed(2)}× | ${ms.toFixed(0)} ms |`;
       }),
       '',
     ].join('\n'),

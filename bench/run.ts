@@ -144,7 +144,7 @@ try {
       await timedPeak(
         probe,
         process.execPath,
-        [join(root, 'bench/raw-client.ts')],
+        [join(root, 'bench/raw-client.mjs')],
         {
           ...base,
           VAULT_SECRET_ID: await wrapped(vault),

@@ -49,6 +49,10 @@ await writeFile(
     // Benchmarks). useSnapshot is off: see README why it does not pay here.
     useCodeCache: !flags['no-code-cache'],
     useSnapshot: false,
+    // Node flags only from `--node-options=` on the command line (the renewer gets --jitless
+    // that way), never from NODE_OPTIONS: a variable in a container's environment cannot
+    // preload code into the program that holds its secrets.
+    execArgvExtension: 'cli',
   }),
 );
 execFileSync(nodeBinary, ['--experimental-sea-config', join(work, 'sea-config.json')], {

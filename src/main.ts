@@ -3,8 +3,20 @@
 // process.exit. Everything below it receives plain values.
 import { constants } from 'node:os';
 import { isSea } from 'node:sea';
+import { setFlagsFromString } from 'node:v8';
 import type { CliContext } from './cli/context.ts';
 import { RENEWER_COMMAND } from './daemon/renewer-command.ts';
+
+/*
+ * V8 doubles its young generation whenever a scavenge finds many survivors, up to 32 MiB,
+ * and never gives it back while the process runs. A prestart of 1,000 secrets (every answer
+ * alive until all are written) grew it to the maximum: peak RSS 105 MiB instead of 83 MiB
+ * (bench/run.ts, README). A factor of 1 keeps it at its first size; scavenges get more
+ * frequent, which a 10-secret start never notices and a 1,000-secret one pays in ms.
+ * A runtime flag: it is read at each growth, so it works without `node --flags` (which
+ * neither `#!/usr/bin/env node` nor the single executable can pass).
+ */
+setFlagsFromString('--semi-space-growth-factor=1');
 
 const env = { ...process.env };
 // SPEC §4: the secret ID leaves keyturn's own environment at once, so no child inherits it.
@@ -47,7 +59,8 @@ function takeSignals(
 }
 
 // A single executable is its own program: Node puts its path at argv[1] as well, and the
-// renewer is started as `keyturn __renewer`, not `node keyturn.mjs __renewer`.
+// renewer is started as `keyturn __renewer`, not `node keyturn.mjs __renewer`; it takes Node
+// flags only as --node-options (scripts/build-sea.ts: execArgvExtension "cli").
 const single = isSea();
 const ctx: CliContext = {
   env,
@@ -63,7 +76,10 @@ const ctx: CliContext = {
   takeSignals,
   pid: process.pid,
   execPath: process.execPath,
-  selfArgs: single ? [] : [process.argv[1] ?? 'keyturn'],
+  selfArgs: (flags) => {
+    if (single) return flags.length > 0 ? [`--node-options=${flags.join(' ')}`] : [];
+    return [...flags, process.argv[1] ?? 'keyturn'];
+  },
   stderrIsTTY: process.stderr.isTTY === true,
 };
 

@@ -35,10 +35,11 @@ export interface CliContext {
   /** The program that runs keyturn (Node, or keyturn itself as a single executable). */
   execPath: string;
   /**
-   * What follows execPath to start keyturn again (`prestart --daemon`'s renewer): the script
-   * under Node, nothing for the single executable.
+   * What follows execPath to start keyturn again with these Node flags (`prestart --daemon`'s
+   * renewer): the flags and the script under Node, `--node-options=…` for the single
+   * executable.
    */
-  selfArgs: string[];
+  selfArgs: (nodeFlags: readonly string[]) => string[];
   /** Pretty logs by default only when a person is watching stderr. */
   stderrIsTTY: boolean;
 }

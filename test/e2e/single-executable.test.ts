@@ -127,11 +127,12 @@ certs:
     expect(await mode(out('tls/key.pem'))).toBe(0o400);
     expect(await mode(out('tls/cert.pem'))).toBe(0o400);
 
-    // The renewer is the executable itself (`keyturn __renewer`), not Node with a script.
+    // The renewer is the executable itself (`keyturn __renewer`), not Node with a script,
+    // with its Node flag passed the one way the executable takes one.
     expect(renewers).toHaveLength(1);
     const renewer = renewers[0] as number;
     const cmdline = (await readFile(`/proc/${renewer}/cmdline`, 'utf8')).split('\0');
-    expect(cmdline.slice(0, 2)).toEqual([executable, '__renewer']);
+    expect(cmdline.slice(0, 3)).toEqual([executable, '--node-options=--jitless', '__renewer']);
     expect(isAlive(renewer)).toBe(true);
 
     const status = await runExecutable(['status', '--json', '--config', config], {
