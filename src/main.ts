@@ -2,6 +2,7 @@
 // The edge of keyturn: the only file that touches process.argv, process.env, signals and
 // process.exit. Everything below it receives plain values.
 import { constants } from 'node:os';
+import { hiddenPrompt } from './cli/hidden-prompt.ts';
 import { runCli } from './cli/run-cli.ts';
 
 const env = { ...process.env };
@@ -34,6 +35,12 @@ const code = await runCli(process.argv.slice(2), {
   execPath: process.execPath,
   selfPath: process.argv[1] ?? 'keyturn',
   stderrIsTTY: process.stderr.isTTY === true,
+  ...(process.stdin.isTTY
+    ? {
+        prompt: (question: string) =>
+          hiddenPrompt(question, { input: process.stdin, output: process.stderr }),
+      }
+    : {}),
 });
 // Exit explicitly: keep-alive sockets or a finished child's pipes must not keep us alive.
 process.exit(code === 0 || !signalled ? code : 128 + constants.signals[signalled]);
