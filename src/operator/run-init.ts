@@ -77,6 +77,10 @@ export async function runInit(opts: InitOptions, client: VaultClient, out: Outpu
   if (opts.threshold < 1 || opts.threshold > opts.shares) {
     throw new UsageError(`--key-threshold must be between 1 and --key-shares (${opts.shares})`);
   }
+  // Vault's own rule (vault/seal_config.go), checked here so a typo costs no round trip.
+  if (opts.shares > 1 && opts.threshold === 1) {
+    throw new UsageError('--key-threshold must be greater than 1 when there are several shares');
+  }
   const pgpKeys = await Promise.all(opts.pgpKeyFiles.map(readPgpPublicKey));
   const rootKey = opts.rootTokenPgpKeyFile
     ? await readPgpPublicKey(opts.rootTokenPgpKeyFile)
