@@ -12,7 +12,8 @@ import { openNodes } from './open-nodes.ts';
  * one retrier, one KV mount detector.
  */
 export async function openKvSession(run: CommandRun<unknown>) {
-  const { config, clients, close } = await openNodes(run, []);
+  // Secret values are masked per secret (scrub-values.ts), not registered process-wide.
+  const { config, clients, close } = await openNodes(run, [], { registerBodySecrets: false });
   const client = clients[0];
   if (!client) throw new Error('no Vault client');
   try {

@@ -23,7 +23,11 @@ export async function connectionConfig({ globals, ctx }: CommandRun<unknown>): P
  * One Vault client per node (`--addr`, repeatable; else the config's address or VAULT_ADDR),
  * each with the same TLS settings. The operator endpoints need no token.
  */
-export async function openNodes(run: CommandRun<unknown>, addresses: readonly string[]) {
+export async function openNodes(
+  run: CommandRun<unknown>,
+  addresses: readonly string[],
+  options: { registerBodySecrets?: boolean } = {},
+) {
   const config = await connectionConfig(run);
   const env = readEnvironment(run.ctx.env);
   run.out.redactor.add(env.token);
@@ -39,6 +43,7 @@ export async function openNodes(run: CommandRun<unknown>, addresses: readonly st
       timeoutMs: settings.timeoutMs,
       redactor: run.out.redactor,
       logger: run.out.log,
+      ...options,
     });
   });
   const close = () => {

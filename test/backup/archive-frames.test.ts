@@ -38,7 +38,11 @@ async function decrypt(bytes: Buffer, aad = header): Promise<Buffer> {
   }
 }
 
-const plain = async (total: number) => Buffer.concat(await Array.fromAsync(pieces(total)));
+async function plain(total: number): Promise<Buffer> {
+  const all: Buffer[] = [];
+  for await (const piece of pieces(total)) all.push(piece);
+  return Buffer.concat(all);
+}
 
 describe('archive frames (AES-256-GCM, STREAM nonces, header as AAD)', () => {
   it.each([0, 1, CHUNK_BYTES - 1, CHUNK_BYTES, CHUNK_BYTES + 1, 3 * CHUNK_BYTES + 17])(
