@@ -77,6 +77,8 @@ export interface FileOptions {
   group?: number;
   allowInsecureDir: boolean;
   onChange?: OnChange;
+  /** on_change runs once the item's files were quiet this long (SPEC §6; capped at 10×). */
+  onChangeWaitMs: number;
 }
 
 export interface SecretConfig extends FileOptions {

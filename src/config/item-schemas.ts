@@ -23,6 +23,11 @@ const fileKeys = {
   group: z.optional(gidField),
   allow_insecure_dir: optionalKey(z.boolean(), 'accept a parent dir others can write'),
   on_change: z.optional(onChangeSchema),
+  on_change_wait: z.optional(
+    durationField(
+      'quiet time before on_change runs (default 1s; at most 10x after the first change)',
+    ),
+  ),
 };
 
 export const secretSchema = described(

@@ -78,7 +78,10 @@ function normalizeOnChange(
   };
 }
 
-type FileEntry = Pick<SecretEntry, 'mode' | 'owner' | 'group' | 'allow_insecure_dir' | 'on_change'>;
+type FileEntry = Pick<
+  SecretEntry,
+  'mode' | 'owner' | 'group' | 'allow_insecure_dir' | 'on_change' | 'on_change_wait'
+>;
 
 /** Per-item values win over `defaults:`. */
 function fileOptions(entry: FileEntry, defaults: Defaults): FileOptions {
@@ -88,6 +91,7 @@ function fileOptions(entry: FileEntry, defaults: Defaults): FileOptions {
     group: entry.group ?? defaults.group,
     allowInsecureDir: entry.allow_insecure_dir ?? defaults.allow_insecure_dir,
     onChange: normalizeOnChange(entry.on_change, defaults.path),
+    onChangeWaitMs: parseDuration(entry.on_change_wait ?? defaults.on_change_wait),
   };
 }
 

@@ -233,6 +233,7 @@ describe('the SPEC §3 example', () => {
       refreshMs: 300_000,
       kvVersion: 2,
       allowInsecureDir: false,
+      onChangeWaitMs: 1000,
     };
     expect(config.secrets).toEqual([
       {
@@ -300,6 +301,7 @@ describe('the SPEC §3 example', () => {
         owner: 1000,
         group: 1000,
         allowInsecureDir: false,
+        onChangeWaitMs: 1000,
         onChange: { kind: 'command', argv: ['nginx', '-s', 'reload'], timeoutMs: 30_000 },
       },
     ]);
@@ -311,6 +313,7 @@ describe('the SPEC §3 example', () => {
         owner: 1000,
         group: 1000,
         allowInsecureDir: false,
+        onChangeWaitMs: 1000,
       },
     ]);
   });
