@@ -106,6 +106,8 @@ export interface CertConfig extends FileOptions {
   keyType: KeyType;
   cert: string;
   key: string;
+  /** The key's and the bundle's mode: the cert and CA are public and get `mode`. */
+  keyMode: number;
   ca?: string;
   bundle?: string;
   /** Fraction of the lifetime (0 < renewAt < 1) at which the certificate is re-issued. */

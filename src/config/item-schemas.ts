@@ -74,7 +74,11 @@ export const certSchema = described(
     ttl: z.optional(durationField('requested certificate lifetime (default: the role TTL)')),
     key_type: described(z._default(z.enum(['ec', 'rsa', 'ed25519']), 'ec'), 'ec is P-256'),
     cert: described(pathField, 'certificate file'),
-    key: described(pathField, 'private key file (never wider than 0600)'),
+    key: described(pathField, 'private key file (written with key_mode)'),
+    key_mode: optionalKey(
+      modeField,
+      'mode of the key and bundle (default: mode with only the owner bits; group read allowed, nothing for others)',
+    ),
     ca: optionalKey(pathField, 'issuing CA file'),
     bundle: optionalKey(pathField, 'key + cert + chain in one file'),
     renew_at: described(

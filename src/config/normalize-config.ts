@@ -118,8 +118,11 @@ function normalizeSecret(entry: SecretEntry, defaults: Defaults): SecretConfig {
 }
 
 function normalizeCert(entry: CertEntry, defaults: Defaults): CertConfig {
+  const options = fileOptions(entry, defaults);
   return {
-    ...fileOptions(entry, defaults),
+    ...options,
+    keyMode:
+      entry.key_mode === undefined ? privateKeyMode(options.mode) : parseFileMode(entry.key_mode),
     mount: entry.mount,
     role: entry.role,
     commonName: entry.common_name,
@@ -133,6 +136,11 @@ function normalizeCert(entry: CertEntry, defaults: Defaults): CertConfig {
     bundle: entry.bundle === undefined ? undefined : defaults.path(entry.bundle),
     renewAt: entry.renew_at,
   };
+}
+
+/** A public certificate may be 0644; its key by default keeps only the owner's bits (0600). */
+export function privateKeyMode(mode: number): number {
+  return mode & 0o700;
 }
 
 function normalizeTemplate(entry: TemplateEntry, defaults: Defaults): TemplateConfig {

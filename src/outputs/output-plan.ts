@@ -105,13 +105,14 @@ export function destinations(outputs: readonly PlannedOutput[]): PlannedFile[] {
   );
 }
 
-/** A file of `output` with its content, for the writer. */
+/** A file of `output` with its content, for the writer; `mode` for a key in a public set. */
 export function plannedFile(
   path: string,
   content: string | Uint8Array,
   output: PlannedOutput,
+  mode = output.options.mode,
 ): PlannedFile {
-  const { mode, owner, group, allowInsecureDir } = output.options;
+  const { owner, group, allowInsecureDir } = output.options;
   return {
     path,
     content,

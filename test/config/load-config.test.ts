@@ -294,6 +294,7 @@ describe('the SPEC §3 example', () => {
         keyType: 'ec',
         cert: '/run/tls/cert.pem',
         key: '/run/tls/key.pem',
+        keyMode: 0o600,
         ca: '/run/tls/ca.pem',
         bundle: '/run/tls/bundle.pem',
         renewAt: 0.66,
