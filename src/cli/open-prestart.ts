@@ -1,4 +1,5 @@
 import type { Config } from '../config/config-types.ts';
+import { explainRelativePaths } from '../config/relative-paths.ts';
 import { type PrestartResult, runPrestart } from '../prestart/run-prestart.ts';
 import type { StatePaths } from '../state/state-paths.ts';
 import type { VaultClient } from '../vault/client.ts';
@@ -31,7 +32,14 @@ export async function openPrestart(
   const input = globals.inputJson ? parseJsonInput(await ctx.readStdin(), out.redactor) : {};
   const { config: loaded, paths } = await loadRunWithState(globals, ctx);
   await beforeOpen?.(paths);
-  const { client, config } = openVault(loaded, ctx, out, input);
+  const explain = (error: unknown) => explainRelativePaths(error, loaded.relativePaths);
+  let opened: ReturnType<typeof openVault>;
+  try {
+    opened = openVault(loaded, ctx, out, input);
+  } catch (error) {
+    throw explain(error);
+  }
+  const { client, config } = opened;
   const prestart = () =>
     runPrestart({
       config,
@@ -41,6 +49,8 @@ export async function openPrestart(
       signal: ctx.signal,
       uid: ctx.uid,
       now: Date.now,
+    }).catch((error: unknown) => {
+      throw explain(error);
     });
   return { client, config, paths, prestart };
 }

@@ -8,6 +8,7 @@
 
 import type { RetrySettings } from '../vault/retrier.ts';
 import type { VaultTlsOptions } from '../vault/tls-options.ts';
+import type { RelativePaths } from './relative-paths.ts';
 
 export type SecretFormat = 'raw' | 'json' | 'yaml' | 'env' | 'docker-env' | 'files';
 export type KeyType = 'ec' | 'rsa' | 'ed25519';
@@ -128,4 +129,6 @@ export interface Config {
   templates: TemplateConfig[];
   /** Where the renewer keeps state.json, its lock and log; undefined = the default (state-paths.ts). */
   stateDir?: string;
+  /** The paths written relatively, for error messages; absent when every path was absolute. */
+  relativePaths?: RelativePaths;
 }

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { normalizeAuth } from './auth-schema.ts';
 import type {
   CertConfig,
@@ -10,6 +9,7 @@ import type {
 } from './config-types.ts';
 import { parseDuration } from './duration.ts';
 import { parseFileMode } from './file-mode.ts';
+import { type RelativePaths, resolveNoting } from './relative-paths.ts';
 import type { CertEntry, ConfigFile, OnChangeEntry, SecretEntry, TemplateEntry } from './schema.ts';
 
 /** A command that hangs must not hold up renewal forever; 30s covers a reload or restart. */
@@ -25,7 +25,8 @@ type Defaults = ConfigFile['defaults'] & { path: (value: string) => string };
 export function normalizeConfig(file: ConfigFile, cwd: string): Config {
   const { vault, auth, token } = file;
   const tls = vault.tls ?? {};
-  const path = (value: string) => resolve(cwd, value);
+  const relative: RelativePaths = { cwd, paths: {} };
+  const path = (value: string) => resolveNoting(cwd, value, relative);
   const optionalPath = (value: string | undefined) =>
     value === undefined ? undefined : path(value);
   const defaults = { ...file.defaults, path };
@@ -57,6 +58,7 @@ export function normalizeConfig(file: ConfigFile, cwd: string): Config {
     certs: file.certs.map((entry) => normalizeCert(entry, defaults)),
     templates: file.templates.map((entry) => normalizeTemplate(entry, defaults)),
     ...(file.state_dir === undefined ? {} : { stateDir: path(file.state_dir) }),
+    ...(Object.keys(relative.paths).length > 0 ? { relativePaths: relative } : {}),
   };
 }
 
