@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { UsageError, VaultDataError } from '../errors/keyturn-error.ts';
+import { isRawJson } from '../vault/parse-vault-json.ts';
 import { renderDockerEnv, renderEnv } from './env-format.ts';
 import { valueText } from './value-text.ts';
 
@@ -23,12 +24,17 @@ export function renderSecret(
       return `${JSON.stringify(data, null, 2)}\n`;
     case 'yaml':
       // lineWidth 0: never fold a long value over lines, which naive readers get wrong.
-      return stringify(data, { lineWidth: 0 });
+      // An exact big integer (parse-vault-json.ts) goes to YAML as a BigInt: its digits, unquoted.
+      return stringify(data, (_key, value: unknown) => exactForYaml(value), { lineWidth: 0 });
     case 'env':
       return renderEnv(data, source);
     case 'docker-env':
       return renderDockerEnv(data, source);
   }
+}
+
+function exactForYaml(value: unknown): unknown {
+  return isRawJson(value) ? BigInt(value.rawJSON) : value;
 }
 
 /** One field exactly as stored (no newline added: a PEM or token is written byte for byte). */
