@@ -53,6 +53,7 @@ const interesting = [
   '!!js/function "f"',
   '<<: *x',
   '? complex',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${...} keyturn must not expand
   '"${HOME}"',
   '%2F',
   '" "',
