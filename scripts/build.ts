@@ -33,6 +33,27 @@ const lazyBuiltins: Plugin = {
   },
 };
 
+/*
+ * dockerode (with its gRPC, protobuf and SSH dependencies) is needed by `keyturn launch`
+ * only: it is bundled into its own file, dist/keyturn-docker.mjs, which the CLI imports
+ * lazily by a relative path. The main file never references it statically, so copying
+ * dist/keyturn.mjs alone into an image keeps every other command working.
+ */
+const DOCKER_CHUNK = 'keyturn-docker.mjs';
+const dockerChunk: Plugin = {
+  name: 'dockerode-chunk',
+  setup(b) {
+    b.onResolve({ filter: /^dockerode$/ }, () => ({ path: `./${DOCKER_CHUNK}`, external: true }));
+  },
+};
+// ssh2's optional native helpers: required inside try/catch, absent is fine (pure JS fallback).
+const optionalNatives: Plugin = {
+  name: 'optional-natives',
+  setup(b) {
+    b.onResolve({ filter: /(\.node$|^cpu-features$)/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 
 const result = await build({
@@ -47,7 +68,7 @@ const result = await build({
   keepNames: true,
   legalComments: 'none',
   metafile: true,
-  plugins: [lazyBuiltins],
+  plugins: [lazyBuiltins, dockerChunk],
   define: { KEYTURN_VERSION: JSON.stringify(pkg.version) },
   // Bundled CommonJS dependencies (pino) call require(): give the ESM bundle one.
   banner: {
@@ -56,6 +77,23 @@ const result = await build({
   logLevel: 'warning',
 });
 await chmod('dist/keyturn.mjs', 0o755);
+const docker = await build({
+  stdin: { contents: "export { default } from 'dockerode';", resolveDir: '.', loader: 'js' },
+  outfile: `dist/${DOCKER_CHUNK}`,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22.12',
+  minify: true,
+  legalComments: 'none',
+  metafile: true,
+  plugins: [optionalNatives],
+  // CommonJS code in it reads __dirname (dockerode's BuildKit protos, used only by builds).
+  banner: {
+    js: "import { createRequire as __keyturnRequire } from 'node:module'; import { dirname as __keyturnDirname } from 'node:path'; import { fileURLToPath as __keyturnPath } from 'node:url'; const require = __keyturnRequire(import.meta.url); const __filename = __keyturnPath(import.meta.url); const __dirname = __keyturnDirname(__filename);",
+  },
+  logLevel: 'warning',
+});
 // One non-ASCII character (esbuild escapes strings, not regex literals) makes V8 keep the
 // whole source as two bytes a character: refuse it here rather than pay 0.7 MiB per process.
 const text = await readFile('dist/keyturn.mjs', 'latin1');
@@ -65,4 +103,7 @@ if (wide >= 0)
     `dist/keyturn.mjs is not ASCII at offset ${wide}: ${text.slice(wide - 40, wide + 10)}`,
   );
 const bytes = result.metafile.outputs['dist/keyturn.mjs']?.bytes ?? 0;
-console.log(`dist/keyturn.mjs ${(bytes / 1024).toFixed(0)} KiB`);
+const dockerBytes = docker.metafile.outputs[`dist/${DOCKER_CHUNK}`]?.bytes ?? 0;
+console.log(
+  `dist/keyturn.mjs ${(bytes / 1024).toFixed(0)} KiB, dist/${DOCKER_CHUNK} ${(dockerBytes / 1024).toFixed(0)} KiB (launch only)`,
+);
