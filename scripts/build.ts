@@ -50,7 +50,10 @@ const dockerChunk: Plugin = {
 const optionalNatives: Plugin = {
   name: 'optional-natives',
   setup(b) {
-    b.onResolve({ filter: /(\.node$|^cpu-features$)/ }, (args) => ({ path: args.path, external: true }));
+    b.onResolve({ filter: /(\.node$|^cpu-features$)/ }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
   },
 };
 
