@@ -80,10 +80,10 @@ export async function runLaunch(
 }
 
 async function find(docker: Dockerode, name: string): Promise<Dockerode.Container | undefined> {
-  const container = docker.getContainer(name);
   try {
-    await container.inspect();
-    return container;
+    const { Id } = await docker.getContainer(name).inspect();
+    // By ID, not name: once it is moved aside the name belongs to the new container.
+    return docker.getContainer(Id);
   } catch (error) {
     if (statusOf(error) === 404) return undefined;
     throw dockerFailed(`cannot inspect ${name}`, error);

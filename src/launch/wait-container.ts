@@ -34,8 +34,14 @@ export async function waitForContainer(
       );
     }
     if (health === 'healthy') return 'healthy';
-    if (health === 'unhealthy')
-      throw await failure(container, 1, 'the container is unhealthy (its HEALTHCHECK failed)');
+    if (health === 'unhealthy') {
+      const last = State.Health?.Log?.at(-1)?.Output?.trim() ?? '';
+      throw await failure(
+        container,
+        1,
+        `the container is unhealthy (its HEALTHCHECK failed${last ? `: ${last}` : ''})`,
+      );
+    }
     if (now() >= deadline) {
       if (health === undefined) return 'running';
       throw await failure(
