@@ -92,14 +92,14 @@ describeDocker('keyturn launch in a real Docker engine', (docker) => {
   }
 
   /** `keyturn launch --role app --image <test image> --network host ...` with the CI token. */
-  const launch = (args: string[], env: Record<string, string> = {}) =>
+  const launch = (args: string[], env: Record<string, string> = {}, from = image) =>
     world.keyturn(
       [
         'launch',
         '--role',
         'app',
         '--image',
-        image,
+        from,
         '--network',
         'host',
         '--tmpfs',
@@ -257,6 +257,30 @@ describeDocker('keyturn launch in a real Docker engine', (docker) => {
       expect(last.map((c) => c.Id)).toEqual([stopFirst.stdout.trim()]);
     },
     LAUNCH_TIMEOUT_MS * 4,
+  );
+
+  it(
+    'without a HEALTHCHECK, --wait is satisfied by a container still running after --wait-timeout; one that exits first fails with its own code',
+    async () => {
+      const running = await launch(
+        ['--name', nameFor('plain'), '--cmd', 'sleep 120', '--wait', '--wait-timeout', '3s'],
+        {},
+        docker.images.node24,
+      );
+      expect(running.code, running.stderr).toBe(0);
+      expect((await inspect(running.stdout.trim())).State.Running).toBe(true);
+      expect(running.stderr).toContain('"state":"running"');
+
+      const exits = await launch(
+        ['--name', nameFor('exits'), '--cmd', '["sh", "-c", "echo leaving now; exit 3"]', '--wait'],
+        {},
+        docker.images.node24,
+      );
+      expect(exits.code, exits.stderr).toBe(3);
+      expect(errorMessage(exits)).toContain('exit code 3');
+      expect(exits.stderr).toContain('leaving now');
+    },
+    LAUNCH_TIMEOUT_MS,
   );
 
   it('the Docker engine unreachable: 69 before any secret ID is issued', async () => {
