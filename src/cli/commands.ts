@@ -1,5 +1,4 @@
 import { type Command, Option } from 'commander';
-import { RENEWER_COMMAND } from '../daemon/renewer-command.ts';
 import type { CommandRun } from './context.ts';
 
 /** A command module is loaded only when its command runs, so a start pays for one command. */
@@ -53,7 +52,11 @@ export const commandSpecs: CommandSpec[] = [
   {
     name: 'exec',
     summary: "prestart, then run CMD with secrets in its environment; exits with CMD's code",
-    configure: (c) => c.argument('<cmd...>', 'command and arguments, after --'),
+    configure: (c) =>
+      c
+        .argument('<cmd...>', 'command and arguments, after --')
+        .option('--metrics-addr <host:port>', 'serve Prometheus metrics here'),
+    load: () => import('./commands/exec.ts'),
   },
   {
     name: 'status',
@@ -122,12 +125,6 @@ export const commandSpecs: CommandSpec[] = [
       { name: 'unseal', summary: 'unseal every node with a share decrypted through gpg' },
       { name: 'status', summary: 'seal and HA state (active, standby, sealed) of every node' },
     ],
-  },
-  {
-    name: RENEWER_COMMAND,
-    summary: 'internal: the renewer `prestart --daemon` leaves running',
-    hidden: true,
-    load: () => import('./commands/renewer.ts'),
   },
   { name: 'backup', summary: 'export a KV prefix to one encrypted, authenticated archive' },
   { name: 'restore', summary: 'restore a backup archive (--dry-run, --overwrite)' },

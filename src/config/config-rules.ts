@@ -194,6 +194,17 @@ function checkPrivateModes(file: ConfigFile): RuleProblem[] {
   return problems;
 }
 
+/** `exec.signal` is what `on_change: signal` sends; with another on_change it would do nothing. */
+function checkExecSignal(file: ConfigFile): RuleProblem[] {
+  if (file.exec.signal === undefined || file.exec.on_change === 'signal') return [];
+  return [
+    {
+      path: ['exec', 'signal'],
+      message: `applies only to on_change: signal (on_change is ${file.exec.on_change})`,
+    },
+  ];
+}
+
 /** Every rule, in the order their messages are listed. */
 const configRules: readonly ConfigRule[] = [
   checkOneAuthMethod,
@@ -204,6 +215,7 @@ const configRules: readonly ConfigRule[] = [
   checkNames,
   checkPrivateModes,
   checkDestinations,
+  checkExecSignal,
 ];
 
 /** Runs every rule and returns all their problems. */

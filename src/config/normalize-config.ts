@@ -3,6 +3,7 @@ import { normalizeAuth } from './auth-schema.ts';
 import type {
   CertConfig,
   Config,
+  ExecConfig,
   FileOptions,
   OnChange,
   SecretConfig,
@@ -56,6 +57,7 @@ export function normalizeConfig(file: ConfigFile, cwd: string): Config {
     secrets: file.secrets.map((entry) => normalizeSecret(entry, defaults)),
     certs: file.certs.map((entry) => normalizeCert(entry, defaults)),
     templates: file.templates.map((entry) => normalizeTemplate(entry, defaults)),
+    exec: normalizeExec(file.exec),
     ...(file.state_dir === undefined ? {} : { stateDir: path(file.state_dir) }),
   };
 }
@@ -128,6 +130,17 @@ function normalizeCert(entry: CertEntry, defaults: Defaults): CertConfig {
     ca: entry.ca === undefined ? undefined : defaults.path(entry.ca),
     bundle: entry.bundle === undefined ? undefined : defaults.path(entry.bundle),
     renewAt: entry.renew_at,
+  };
+}
+
+/** SIGHUP by default: the usual "reload your configuration" signal. */
+function normalizeExec(entry: ConfigFile['exec']): ExecConfig {
+  return {
+    onChange: entry.on_change,
+    signal: (entry.signal ?? 'SIGHUP') as NodeJS.Signals,
+    stopSignal: entry.stop_signal as NodeJS.Signals,
+    stopTimeoutMs: parseDuration(entry.stop_timeout),
+    onChangeWaitMs: parseDuration(entry.on_change_wait),
   };
 }
 

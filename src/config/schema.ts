@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { authSchema } from './auth-schema.ts';
+import { execSchema } from './exec-schema.ts';
 import { certSchema, secretSchema, templateSchema } from './item-schemas.ts';
 import {
   described,
@@ -104,9 +105,10 @@ export const configFileSchema = described(
     secrets: z._default(z.array(secretSchema), []),
     certs: z._default(z.array(certSchema), []),
     templates: z._default(z.array(templateSchema), []),
+    exec: execSchema,
     state_dir: optionalKey(
       pathField,
-      'directory of the renewer state, lock and log (default /run/keyturn as root, else $TMPDIR/keyturn-<uid>)',
+      'where each config keeps its state, lock and renewer log, in a directory of its own (default $KEYTURN_STATE_DIR, else /run/keyturn as root, else $TMPDIR/keyturn-<uid>)',
     ),
   }),
   'keyturn configuration (SPEC §3)',

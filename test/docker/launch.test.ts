@@ -219,7 +219,7 @@ describeDocker('keyturn launch in a real Docker engine', (docker) => {
       expect(container?.State.ExitCode).toBe(77);
       expect(errorMessage(result)).toContain('the container stopped (exited) with exit code 77');
       const report = logLines(result).find((line) => Array.isArray(line.logs));
-      const reported = (report?.logs as string[]).join('\n');
+      const reported = ((report?.logs ?? []) as string[]).join('\n');
       expect(reported).toContain('debug: VAULT_SECRET_ID=[REDACTED]');
       expect(reported).toMatch(/CIDR|invalid role or secret ID|secret ID/);
       expectNoSecrets(result, { token, ciToken: world.ciToken, roleId: world.app.roleId });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { msg, startKeyturn } from './agent-process.ts';
 import { databaseEngine, eventually, textOf, writeAgentConfig } from './agent-world.ts';
+import { configStateDir } from './config-state-dir.ts';
 import { expectNoSecrets } from './run-keyturn.ts';
 import { mountEngines, setupApp, startVaultServer, tempDir } from './vault-fixture.ts';
 
@@ -110,7 +111,9 @@ templates:
     expect(warning?.level).toBe('error');
     expect(warning?.msg).toMatch(/response-wrapped/);
     expect(warning?.msg).toMatch(/exits with 75 at/);
-    const state = JSON.parse(await readFile(join(dir.path, 'state', 'state.json'), 'utf8'));
+    const state = JSON.parse(
+      await readFile(join(await configStateDir(join(dir.path, 'state')), 'state.json'), 'utf8'),
+    );
     expect(result.endedAt).toBeLessThan(state.token.expiresAt);
     expect(logins(vault)).toHaveLength(1);
     expectNoSecrets(result, { wrapped, roleId: app.roleId, token });

@@ -81,10 +81,9 @@ describe('keyturn CLI skeleton', () => {
     expectNoSecrets(result, secrets);
   });
 
-  // Commands still to come (agent, status and prestart --daemon have landed since): remove a
-  // row when its command is implemented, and give it its own e2e tests.
+  // Commands still to come (agent, status, prestart --daemon and exec have landed since):
+  // remove a row when its command is implemented, and give it its own e2e tests.
   it.each([
-    [['exec', '--', 'true']],
     [['issue-secret-id', '--role', 'x']],
     [['launch', '--role', 'x', '--image', 'y']],
     [['operator', 'init']],
