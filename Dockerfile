@@ -5,13 +5,13 @@
 #
 # As a source stage in your own image (see README "Docker image"):
 #   FROM keyturn AS keyturn
-#   FROM node:24-bookworm-slim
+#   FROM debian:bookworm-slim        # any glibc x86-64 image; no node needed
 #   COPY --from=keyturn /usr/local/bin/keyturn /usr/local/bin/keyturn
 #
-# BUILD_BASE needs node 24 and npm; BASE is what the image runs on. The Docker tests build
+# BUILD_BASE needs node 24 and npm; BASE (glibc) is what the image runs on. The Docker tests build
 # this file on local stand-ins (--build-arg BASE=... BUILD_BASE=...): no registry there.
 ARG BUILD_BASE=node:24-bookworm-slim
-ARG BASE=node:24-bookworm-slim
+ARG BASE=debian:bookworm-slim
 
 FROM ${BUILD_BASE} AS build
 WORKDIR /src
@@ -19,10 +19,11 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-# The one line that picks the artifact. Today: the bundle, which needs node in BASE. With
-# the single executable (`npm run build:sea` → dist/keyturn), BASE can drop node:
-#   RUN npm run build:sea && mkdir /out && cp dist/keyturn /out/keyturn
-RUN npm run build && mkdir /out && cp dist/keyturn.mjs /out/keyturn
+# The one line that picks the artifact: the single executable (Node's SEA, glibc x64), so
+# BASE needs no node. For the bundle instead (BASE with node 24; it loads chunks beside it):
+#   RUN npm run build && mkdir -p /out/lib && cp -r dist/keyturn.mjs dist/chunks /out/lib/ \
+#     && ln -s /usr/local/lib/keyturn/keyturn.mjs /out/keyturn   (and COPY /out/lib too)
+RUN npm run build:sea && mkdir /out && cp dist/keyturn /out/keyturn
 
 # Not part of the default build with BuildKit (nothing copies from it): `--target test`.
 # The classic builder (DOCKER_BUILDKIT=0) builds every stage up to the target, this one
@@ -38,8 +39,7 @@ FROM ${BASE} AS runtime
 RUN command -v tini >/dev/null || { apt-get update \
     && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*; }
 COPY --from=build /out/keyturn /usr/local/bin/keyturn
-# Secrets go to /run/secrets, owned by the user keyturn runs as (1000, `node` in the node
-# images) and closed to others: a root-owned directory would refuse the write (73), a
+# Secrets go to /run/secrets, owned by the user keyturn runs as (1000) and closed to others: a root-owned directory would refuse the write (73), a
 # world-writable one is refused by keyturn's directory rule. A tmpfs mounted there must
 # carry the same owner (`/run/secrets:uid=1000,gid=1000,mode=0700`).
 # keyturn's state (no secrets: expiry times, the renewer's pid, lock and log) goes to

@@ -1,6 +1,5 @@
 // The compose example's Vault, set up as an operator would once (Vault's HTTP API, no CLI):
 //   node vault-setup.mjs                       AppRole `app`, policies, the app's secrets
-//   node vault-setup.mjs issue-secret-id ROLE  print a wrapped secret ID (the launcher step)
 // VAULT_ADDR and VAULT_TOKEN as for the vault CLI; APP_TOKEN_TTL: the app's token TTL.
 const addr = process.env.VAULT_ADDR ?? 'http://127.0.0.1:8200';
 const token = process.env.VAULT_TOKEN ?? '';
@@ -42,13 +41,4 @@ async function setup() {
   console.error('setup: approle role app, policies app and launcher, secret/app/{db,api}');
 }
 
-async function issueSecretId(role) {
-  const answer = await vault('POST', `auth/approle/role/${role}/secret-id`, undefined, {
-    'X-Vault-Wrap-TTL': '120s',
-  });
-  process.stdout.write(`${answer.wrap_info.token}\n`);
-}
-
-const [command, role] = process.argv.slice(2);
-if (command === 'issue-secret-id') await issueSecretId(role ?? 'app');
-else await setup();
+await setup();

@@ -1,6 +1,5 @@
 // The Jenkins example's Vault, set up once (Vault's HTTP API, no CLI):
 //   node vault-setup.mjs                   AppRole `jenkins`, its policy, example secrets
-//   node vault-setup.mjs issue-secret-id   print a wrapped secret ID (the launcher step)
 // VAULT_ADDR and VAULT_TOKEN as for the vault CLI; JENKINS_TOKEN_TTL: Jenkins' token TTL.
 import { generateKeyPairSync } from 'node:crypto';
 
@@ -72,12 +71,4 @@ async function setup() {
   console.error('setup: approle role jenkins, policy jenkins, secret/jenkins/{ssh,github,ca}');
 }
 
-async function issueSecretId() {
-  const answer = await vault('POST', 'auth/approle/role/jenkins/secret-id', undefined, {
-    'X-Vault-Wrap-TTL': '120s',
-  });
-  process.stdout.write(`${answer.wrap_info.token}\n`);
-}
-
-if (process.argv[2] === 'issue-secret-id') await issueSecretId();
-else await setup();
+await setup();

@@ -21,7 +21,7 @@ export interface StatusFacts {
 }
 
 export interface StatusCheck {
-  name: 'state' | 'files' | 'certs' | 'token' | 'renewer' | 'vault';
+  name: 'state' | 'files' | 'outputs' | 'certs' | 'token' | 'renewer' | 'vault';
   ok: boolean;
   detail: string;
 }
@@ -32,7 +32,8 @@ export interface StatusVerdict {
 }
 
 /**
- * Healthy (SPEC §1) when every file is present, no certificate has expired, the token's
+ * Healthy (SPEC §1) when every file is present, no output group is failing (the renewer could
+ * not render or write it at its last try), no certificate has expired, the token's
  * recorded expiry has not passed (when a sink or a renewer depends on it) and the renewer, if
  * one was started, still runs. Vault is asked only with --online, so an outage alone never
  * turns a fleet unhealthy.
@@ -43,6 +44,7 @@ export function judgeStatus(facts: StatusFacts, now: number): StatusVerdict {
   if (state) {
     checks.push(
       filesCheck(facts),
+      outputsCheck(state),
       certsCheck(facts, now),
       tokenCheck(state, facts.tokenUsers, now),
     );
@@ -74,6 +76,15 @@ function filesCheck(facts: StatusFacts): StatusCheck {
   if (missing.length > 0)
     return { name: 'files', ok: false, detail: `missing: ${missing.join(', ')}` };
   return { name: 'files', ok: true, detail: `${facts.files.length} present` };
+}
+
+function outputsCheck(state: AgentState): StatusCheck {
+  const failing = state.failing ?? [];
+  if (failing.length === 0) return { name: 'outputs', ok: true, detail: 'no group failing' };
+  const detail = failing
+    .map((f) => `${f.group} failing since ${iso(f.since)}: ${f.error}`)
+    .join('; ');
+  return { name: 'outputs', ok: false, detail };
 }
 
 function certsCheck(facts: StatusFacts, now: number): StatusCheck {

@@ -48,7 +48,11 @@ describeDocker('examples/jenkins with docker-compose (Jenkins stand-in)', (docke
         name: 'jenkins',
         file: join(example, 'docker-compose.yml'),
         override: overrides.jenkins,
-        env: { KEYTURN_TEST_JENKINS_IMAGE: jenkins, KEYTURN_TEST_TOKEN_TTL: '20s' },
+        env: {
+          KEYTURN_TEST_KEYTURN_IMAGE: keyturn,
+          KEYTURN_TEST_JENKINS_IMAGE: jenkins,
+          KEYTURN_TEST_TOKEN_TTL: '20s',
+        },
       });
     } finally {
       await rm(context, { recursive: true, force: true });

@@ -100,3 +100,24 @@ export function startKeyturn(args: string[], options: RunOptions = {}): KeyturnP
 /** Log lines whose message contains `text`. */
 export const msg = (text: string) => (line: LogLine) =>
   typeof line.msg === 'string' && line.msg.includes(text);
+
+/** Matches the `n`-th (0-based) log line of `agent` that `predicate` matches. */
+export const nth =
+  (agent: Pick<KeyturnProcess, 'lines'>, predicate: (line: LogLine) => boolean, n: number) =>
+  (line: LogLine) =>
+    predicate(line) && agent.lines().filter(predicate)[n] === line;
+
+/**
+ * A hang bound for a wait that depends on the agent's own timer: the time left until its
+ * `n`-th planned token renewal (from its debug line `token renewal scheduled`), plus `slackMs`
+ * for a busy machine. Nothing is asserted on it: the test passes however late the agent is,
+ * within the bound, and fails fast when it is not coming at all.
+ */
+export async function untilPlanned(
+  agent: Pick<KeyturnProcess, 'lines' | 'waitForLog'>,
+  n: number,
+  slackMs = 8000,
+): Promise<number> {
+  const plan = await agent.waitForLog(nth(agent, msg('token renewal scheduled'), n));
+  return Math.max(0, Date.parse(String(plan.renewAt)) - Date.now()) + slackMs;
+}

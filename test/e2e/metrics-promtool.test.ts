@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { msg, startKeyturn } from './agent-process.ts';
 import { eventually, writeAgentConfig } from './agent-world.ts';
+import { configStateDir } from './config-state-dir.ts';
 import { promtoolAvailable, promtoolCheckMetrics } from './promtool.ts';
 import { expectNoSecrets } from './run-keyturn.ts';
 import { mountEngines, setupApp, startVaultServer, tempDir } from './vault-fixture.ts';
@@ -18,7 +19,7 @@ if (!hasPromtool) {
 const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
 
 /** The value of the one series whose line starts with `series ` (name and labels as printed). */
-function valueOf(text: string, series: string): number {
+function sampleOf(text: string, series: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   if (!line) throw new Error(`no series ${series} in:\n${text}`);
   return Number(line.slice(series.length + 1));
@@ -67,13 +68,15 @@ certs:
       expect(text).toMatch(new RegExp(`^${name}\\{kind="refresh"\\} \\d+$`, 'm'));
     }
     // The expiries are the renewer's own, as the state file records them for `status`.
-    const state = JSON.parse(await readFile(join(dir.path, 'state', 'state.json'), 'utf8'));
-    expect(valueOf(text, 'keyturn_token_expiry_timestamp_seconds')).toBe(
+    const state = JSON.parse(
+      await readFile(join(await configStateDir(join(dir.path, 'state')), 'state.json'), 'utf8'),
+    );
+    expect(sampleOf(text, 'keyturn_token_expiry_timestamp_seconds')).toBe(
       state.token.expiresAt / 1000,
     );
     const [lease] = state.leases;
     expect(
-      valueOf(
+      sampleOf(
         text,
         `keyturn_lease_expiry_timestamp_seconds{path="database/creds/app",lease_id="${lease.id}"}`,
       ),
@@ -81,7 +84,7 @@ certs:
     const certFile = join(dir.path, 'out', 'cert.pem');
     const notAfter = new X509Certificate(await readFile(certFile)).validToDate.getTime();
     expect(
-      valueOf(
+      sampleOf(
         text,
         `keyturn_certificate_expiry_timestamp_seconds{path="${certFile}",common_name="app.service.consul"}`,
       ),

@@ -99,6 +99,16 @@ describe('judgeStatus', () => {
     ],
     ['the renewer dead', { renewerAlive: false }, false, 'renewer'],
     [
+      'an output group failing',
+      {
+        state: state({
+          failing: [{ group: 'template /t.tmpl', error: 'no key username', since: now - 5 }],
+        }),
+      },
+      false,
+      'outputs',
+    ],
+    [
       'a daemon state without a pid',
       { state: state({ pid: undefined }), renewerAlive: undefined },
       false,
@@ -130,6 +140,7 @@ describe('judgeStatus', () => {
     expect(judgeStatus(facts(), now).checks.map((c) => c.name)).toEqual([
       'state',
       'files',
+      'outputs',
       'certs',
       'token',
       'renewer',
