@@ -71,6 +71,22 @@ describeDocker('examples/compose with docker-compose (local images swapped in)',
     await again.waitForHealthy(60_000);
   }, 300_000);
 
+  it('keyturn exec variant: the app gets the API key in its environment, the file beside it; healthy; docker stop under 2 s', async () => {
+    const secretId = await launch();
+    await compose.up(['app-exec'], { VAULT_SECRET_ID: secretId }, ['exec']);
+    const app = await compose.container('app-exec', ['exec']);
+
+    await app.waitForLog(
+      /^app: running as 1000:1000, database user app, API key in the environment$/m,
+      60_000,
+    );
+    expect((await app.exec(statFiles)).stdout.trim().split('\n')).toEqual(fileModes);
+    await app.waitForHealthy(60_000);
+    const stopped = await app.stop();
+    expect(stopped.elapsedMs).toBeLessThan(2000);
+    expectNoSecrets({ ...(await app.logs()), code: 0, signal: null }, { ...secrets, secretId });
+  }, 300_000);
+
   it('sidecar variant: an agent writes into a shared in-memory volume the app (same user) reads', async () => {
     const secretId = await launch();
     await compose.up(['app-with-agent'], { VAULT_SECRET_ID: secretId }, ['sidecar']);
