@@ -3,7 +3,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { expectNoSecrets } from '../e2e/run-keyturn.ts';
 import { ComposeProject, overrides } from './compose-project.ts';
 import { describeDocker } from './docker-harness.ts';
-import { buildKeyturnImage } from './images/keyturn-image.ts';
+import { buildKeyturnImage, buildTimeoutMs } from './images/keyturn-image.ts';
 
 const exampleFile = fileURLToPath(
   new URL('../../examples/compose/docker-compose.yml', import.meta.url),
@@ -29,7 +29,7 @@ describeDocker('examples/compose with docker-compose (local images swapped in)',
       env: { KEYTURN_TEST_KEYTURN_IMAGE: keyturn, KEYTURN_TEST_TOKEN_TTL: '20s' },
     });
     return () => compose[Symbol.asyncDispose]();
-  });
+  }, buildTimeoutMs);
 
   /** The launcher step: a fresh wrapped secret ID on stdout, nothing else. */
   async function launch(): Promise<string> {
