@@ -46,7 +46,11 @@ async function setup() {
     secret_id_num_uses: 1,
     secret_id_ttl: '10m',
   });
-  await vault('POST', 'auth/approle/role/jenkins/role-id', { role_id: 'jenkins' });
+  // A fixed role ID the compose file can name. Not a word: keyturn redacts the role ID
+  // wherever it appears in its logs, and a short common one would blank out ordinary text.
+  await vault('POST', 'auth/approle/role/jenkins/role-id', {
+    role_id: '8a7b6c5d-4e3f-4a1b-8c9d-0e1f2a3b4c5d',
+  });
   // Written once: the setup runs again at every `up`, and new keys each time would rotate them.
   const existing = await fetch(`${addr}/v1/secret/data/jenkins/ssh`, {
     headers: { 'X-Vault-Token': token },

@@ -97,8 +97,10 @@ describeDocker('the repo Dockerfile, built from source on the local node 24 base
     expect((await agent.exec(['cat', '/proc/1/comm'])).stdout.trim()).toBe('tini');
     const stopped = await agent.stop();
     console.log(`docker stop of the image's agent: ${stopped.elapsedMs.toFixed(0)} ms`);
-    expect(stopped.elapsedMs).toBeLessThan(2000);
+    // Exit 0: the agent stopped on SIGTERM itself (tini forwarded it); SIGKILL would be 137.
+    // The bound leaves room for a loaded machine (1.8 s seen at load 20).
     expect(stopped.exitCode).toBe(0);
+    expect(stopped.elapsedMs).toBeLessThan(5000);
     const logs = await agent.logs();
     expectNoSecrets({ ...logs, code: 0, signal: null }, { ...db, wrapped });
 
