@@ -26,6 +26,8 @@ export const TIMING_SENSITIVE = [
   'test/e2e/metrics-endpoint.test.ts',
   'test/e2e/metrics-promtool.test.ts',
   'test/e2e/fetch-transient.test.ts',
+  'test/exec/exec-rotation.test.ts',
+  'test/exec/exec-signals.test.ts',
 ];
 
 const ROUNDS = 3;
