@@ -41,15 +41,14 @@ export function startKeyturn(args: string[], options: RunOptions = {}): KeyturnP
     }
     for (const wake of waiters) wake();
   });
+  let ended = false;
   const done = new Promise<RunResult & { endedAt: number }>((resolve) => {
     child.on('close', (code, signal) => {
+      // Before waking the waiters: each of them must see the end and give up at once.
+      ended = true;
       resolve({ code, signal, stdout, stderr, endedAt: Date.now() });
       for (const wake of waiters) wake();
     });
-  });
-  let ended = false;
-  void done.then(() => {
-    ended = true;
   });
 
   function waitForLog(predicate: (line: LogLine) => boolean, timeoutMs = 8000): Promise<LogLine> {
