@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../vault-server/index.ts';
-import { msg, nth, startKeyturn, untilPlanned } from './agent-process.ts';
+import { followPlans, msg, startKeyturn, untilPlanned } from './agent-process.ts';
 import { writeAgentConfig } from './agent-world.ts';
 import { expectNoSecrets, logLines, runKeyturn } from './run-keyturn.ts';
 import {
@@ -143,20 +143,10 @@ describe('auth.token: an existing token, no login', () => {
       cwd: dir.path,
       env: { VAULT_ADDR: vault.addr, VAULT_TOKEN: token },
     });
-    const followPlans = (async () => {
-      let firstGrant: number | undefined;
-      for (let n = 0; ; n++) {
-        const plan = await agent
-          .waitForLog(nth(agent, msg('token renewal scheduled'), n), 30_000)
-          .catch(() => undefined);
-        if (!plan) return;
-        firstGrant ??= Date.parse(String(plan.grantedAt));
-        clock.set(start + Date.parse(String(plan.renewAt)) - firstGrant);
-      }
-    })();
+    const following = followPlans(agent, clock, start);
 
     const result = await agent.done;
-    await followPlans;
+    await following;
 
     expect(result.code, result.stderr).toBe(75);
     const lines = logLines(result);
