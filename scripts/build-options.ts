@@ -36,6 +36,20 @@ const lazyBuiltins: Plugin = {
   },
 };
 
+/*
+ * ssh2 (under dockerode, for `keyturn launch` over ssh://) requires its optional native
+ * helpers inside try/catch and falls back to pure JS: leave them out of the bundle.
+ */
+const optionalNatives: Plugin = {
+  name: 'optional-natives',
+  setup(b) {
+    b.onResolve({ filter: /(\.node$|^cpu-features$)/ }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
+  },
+};
+
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 
 export const sharedOptions: BuildOptions = {
@@ -47,7 +61,7 @@ export const sharedOptions: BuildOptions = {
   keepNames: true,
   legalComments: 'none',
   metafile: true,
-  plugins: [lazyBuiltins],
+  plugins: [lazyBuiltins, optionalNatives],
   define: { KEYTURN_VERSION: JSON.stringify(pkg.version) },
   logLevel: 'warning',
 };

@@ -15,6 +15,13 @@ const result = await build({
   chunkNames: 'chunks/[name]-[hash]',
   format: 'esm',
   splitting: true,
+  // CommonJS code reads __dirname (dockerode's BuildKit protos, loaded only for image builds,
+  // which keyturn never does): ESM has import.meta's instead.
+  define: {
+    ...sharedOptions.define,
+    __dirname: 'import.meta.dirname',
+    __filename: 'import.meta.filename',
+  },
   // Bundled CommonJS dependencies (pino) call require(): give every ESM file one.
   banner: {
     js: "import { createRequire as __keyturnRequire } from 'node:module'; const require = __keyturnRequire(import.meta.url);",

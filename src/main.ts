@@ -24,13 +24,38 @@ delete process.env.VAULT_SECRET_ID;
 
 const controller = new AbortController();
 let signalled: NodeJS.Signals | undefined;
+/** While `exec` runs a child, the signals it took go to it instead (see takeSignals). */
+let takenBy: ((name: NodeJS.Signals) => void) | undefined;
 for (const name of ['SIGTERM', 'SIGINT'] as const) {
   process.on(name, () => {
+    if (takenBy) return takenBy(name);
     // A second signal means "now": the first one already asked everything to stop.
     if (signalled) process.exit(128 + constants.signals[name]);
     signalled = name;
     controller.abort(name);
   });
+}
+
+/**
+ * Hands `names` to `handler` until the returned function is called. SIGTERM and SIGINT keep
+ * their listener above; the others get one only meanwhile, so their default action (end the
+ * process) is back as soon as the handler lets go.
+ */
+function takeSignals(
+  names: readonly NodeJS.Signals[],
+  handler: (name: NodeJS.Signals) => void,
+): () => void {
+  takenBy = handler;
+  const extra = names.filter((name) => name !== 'SIGTERM' && name !== 'SIGINT');
+  const listeners = extra.map((name) => {
+    const listener = () => handler(name);
+    process.on(name, listener);
+    return [name, listener] as const;
+  });
+  return () => {
+    if (takenBy === handler) takenBy = undefined;
+    for (const [name, listener] of listeners) process.off(name, listener);
+  };
 }
 
 // A single executable is its own program: Node puts its path at argv[1] as well, and the
@@ -48,6 +73,7 @@ const ctx: CliContext = {
     return Buffer.concat(chunks).toString('utf8');
   },
   signal: controller.signal,
+  takeSignals,
   pid: process.pid,
   execPath: process.execPath,
   selfArgs: (flags) => {
@@ -55,6 +81,16 @@ const ctx: CliContext = {
     return [...flags, process.argv[1] ?? 'keyturn'];
   },
   stderrIsTTY: process.stderr.isTTY === true,
+  ...(process.stdin.isTTY
+    ? {
+        // Loaded on first use: only the operator and backup commands ever ask.
+        prompt: async (question: string) =>
+          (await import('./cli/hidden-prompt.ts')).hiddenPrompt(question, {
+            input: process.stdin,
+            output: process.stderr,
+          }),
+      }
+    : {}),
 };
 
 const argv = process.argv.slice(2);

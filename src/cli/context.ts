@@ -22,6 +22,14 @@ export interface CliContext {
   readStdin: () => Promise<string>;
   /** Aborted on SIGTERM/SIGINT. */
   signal: AbortSignal;
+  /**
+   * Routes the named signals to `handler` instead (SIGTERM/SIGINT then no longer abort
+   * `signal`) until the returned function is called: `exec` forwards them to its child.
+   */
+  takeSignals(
+    names: readonly NodeJS.Signals[],
+    handler: (name: NodeJS.Signals) => void,
+  ): () => void;
   /** This process. */
   pid: number;
   /** The program that runs keyturn (Node, or keyturn itself as a single executable). */
@@ -34,6 +42,8 @@ export interface CliContext {
   selfArgs: (nodeFlags: readonly string[]) => string[];
   /** Pretty logs by default only when a person is watching stderr. */
   stderrIsTTY: boolean;
+  /** Asks without echo on the terminal; undefined when stdin is not one (SPEC §1: passphrases, shares). */
+  prompt?: (question: string) => Promise<string>;
 }
 
 /** What a command receives once the flags are parsed and the output is set up. */

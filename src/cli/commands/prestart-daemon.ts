@@ -32,9 +32,12 @@ const READY_TIMEOUT_MS = 15_000;
 export async function runPrestartDaemon(run: CommandRun<DaemonOptions>): Promise<number> {
   const { out, options } = run;
   if (options.metricsAddr !== undefined) parseListenAddress(options.metricsAddr);
-  const { client, config, paths, prestart } = await openPrestart(run, async (state) => {
-    const holder = await peekRenewerLock(state, run.ctx.pid);
-    if (holder) throw lockedError(state, holder);
+  const { client, config, paths, prestart } = await openPrestart(run, {
+    command: 'prestart --daemon',
+    beforeOpen: async (state) => {
+      const holder = await peekRenewerLock(state, run.ctx.pid);
+      if (holder) throw lockedError(state, holder);
+    },
   });
   try {
     const start = await prestart();
