@@ -3,6 +3,7 @@ import type { Config } from '../config/config-types.ts';
 import { readEnvironment } from '../config/environment.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { resolveVaultSettings } from '../config/resolve-vault-settings.ts';
+import { UsageError } from '../errors/keyturn-error.ts';
 import { createVaultClient, type VaultClient } from '../vault/client.ts';
 import { configPath, readConfigText } from './config-source.ts';
 import type { CommandRun } from './context.ts';
@@ -33,6 +34,11 @@ export async function openNodes(
   run.out.redactor.add(env.token);
   const targets = addresses.length > 0 ? addresses : [undefined];
   const clients: VaultClient[] = targets.map((address) => {
+    if (address === undefined && !config.vault.address && !env.address) {
+      throw new UsageError(
+        'no Vault address: pass --addr, or set VAULT_ADDR (or vault.address in the config file)',
+      );
+    }
     const settings = resolveVaultSettings(config, env, address === undefined ? {} : { address });
     if (settings.tls.skipVerify)
       run.out.log.warn('TLS verification is OFF (VAULT_SKIP_VERIFY / tls.skip_verify)');
