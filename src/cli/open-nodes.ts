@@ -27,7 +27,10 @@ export async function connectionConfig({ globals, ctx }: CommandRun<unknown>): P
 export async function openNodes(
   run: CommandRun<unknown>,
   addresses: readonly string[],
-  options: { registerBodySecrets?: boolean } = {},
+  {
+    hasAddrFlag = true,
+    ...clientOptions
+  }: { registerBodySecrets?: boolean; hasAddrFlag?: boolean } = {},
 ) {
   const config = await connectionConfig(run);
   const env = readEnvironment(run.ctx.env);
@@ -36,7 +39,7 @@ export async function openNodes(
   const clients: VaultClient[] = targets.map((address) => {
     if (address === undefined && !config.vault.address && !env.address) {
       throw new UsageError(
-        'no Vault address: pass --addr, or set VAULT_ADDR (or vault.address in the config file)',
+        `no Vault address: ${hasAddrFlag ? 'pass --addr, or ' : ''}set VAULT_ADDR (or vault.address in the config file)`,
       );
     }
     const settings = resolveVaultSettings(config, env, address === undefined ? {} : { address });
@@ -49,7 +52,7 @@ export async function openNodes(
       timeoutMs: settings.timeoutMs,
       redactor: run.out.redactor,
       logger: run.out.log,
-      ...options,
+      ...clientOptions,
     });
   });
   const close = () => {
