@@ -2,6 +2,7 @@
 // The edge of keyturn: the only file that touches process.argv, process.env, signals and
 // process.exit. Everything below it receives plain values.
 import { constants } from 'node:os';
+import { isatty } from 'node:tty';
 import { hiddenPrompt } from './cli/hidden-prompt.ts';
 import { runCli } from './cli/run-cli.ts';
 
@@ -35,7 +36,9 @@ const code = await runCli(process.argv.slice(2), {
   execPath: process.execPath,
   selfPath: process.argv[1] ?? 'keyturn',
   stderrIsTTY: process.stderr.isTTY === true,
-  ...(process.stdin.isTTY
+  // isatty(0), not process.stdin.isTTY: touching process.stdin opens a handle on fd 0 in
+  // every run (a renewer, a prestart), even though only a prompt ever reads it.
+  ...(isatty(0)
     ? {
         prompt: (question: string) =>
           hiddenPrompt(question, { input: process.stdin, output: process.stderr }),
