@@ -88,7 +88,7 @@ export const commandSpecs: CommandSpec[] = [
     load: () => import('./commands/renewer.ts'),
   },
   { name: 'backup', summary: 'export a KV prefix to one encrypted, authenticated archive' },
-  { name: 'restore', summary: 'restore a backup archive (--dry-run, --overwrite)' },
+  { name: 'restore', summary: 'restore a backup archive into the same or another cluster' },
   {
     name: 'config',
     summary: 'validate the config file or print its JSON Schema',
