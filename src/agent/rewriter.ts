@@ -10,6 +10,7 @@ import type { Clock, Timers } from '../timing/clock.ts';
 import type { LiveSet } from './live-set.ts';
 import type { OnChangeDeps } from './on-change.ts';
 import { createOnChangeScheduler } from './on-change-scheduler.ts';
+import type { RenewerMetrics } from './renewer-metrics.ts';
 
 export interface RewriterDeps {
   config: Config;
@@ -19,6 +20,8 @@ export interface RewriterDeps {
   env: Readonly<Record<string, string | undefined>>;
   out: Output;
   live: LiveSet;
+  /** Told the outcome of every group's write (`keyturn_output_write_failed`). */
+  metrics: RenewerMetrics;
   /** Every destination of the last complete write, for the state file. */
   files: string[];
   clock: Clock;
@@ -48,6 +51,8 @@ export interface Rewriter {
  */
 export function createRewriter(deps: RewriterDeps): Rewriter {
   const outputs = planOutputs(deps.config);
+  // The prestart before the renewer wrote every group.
+  for (const output of outputs) deps.metrics.outputWrite(output.label, false);
   let files = deps.files;
   const failing = new Map<string, FailingGroup>();
   let chain: Promise<unknown> = Promise.resolve();
@@ -76,8 +81,9 @@ export function createRewriter(deps: RewriterDeps): Rewriter {
     holdings: Holdings,
   ): Promise<{ written: string[]; inPlace?: string[] }> {
     try {
-      const planned = await renderOutput(output, deps.config, holdings);
+      const planned = await renderOutput(output, deps.config, holdings, deps.uid);
       const result = await writeFileSet(planned, { keyturnUid: deps.uid });
+      deps.metrics.outputWrite(output.label, false);
       if (failing.delete(output.label)) {
         deps.out.log.info({ group: output.label }, `${output.label}: written again`);
       }
@@ -88,6 +94,7 @@ export function createRewriter(deps: RewriterDeps): Rewriter {
       if (!(error instanceof KeyturnError)) throw error;
       const since = failing.get(output.label)?.since ?? deps.clock.now();
       failing.set(output.label, { group: output.label, error: error.message, since });
+      deps.metrics.outputWrite(output.label, true);
       deps.out.log.error(
         { ...error.details, group: output.label },
         `could not write ${output.label} (its old files stay; tried again next cycle): ${error.message}`,

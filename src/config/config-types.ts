@@ -120,6 +120,20 @@ export interface TemplateConfig extends FileOptions {
   to: string;
 }
 
+/** `exec:` (SPEC §3): how `keyturn exec -- CMD` runs its child. */
+export interface ExecConfig {
+  /** When a secret in the child's environment changes. */
+  onChange: 'restart' | 'signal' | 'none';
+  /** Sent for `onChange: 'signal'`. */
+  signal: NodeJS.Signals;
+  /** Asks the child to stop before a restart. */
+  stopSignal: NodeJS.Signals;
+  /** Then SIGKILL. */
+  stopTimeoutMs: number;
+  /** Changes closer together than this make one restart (or signal). */
+  onChangeWaitMs: number;
+}
+
 export interface Config {
   vault: VaultFileSettings;
   auth: AuthConfig;
@@ -127,6 +141,7 @@ export interface Config {
   secrets: SecretConfig[];
   certs: CertConfig[];
   templates: TemplateConfig[];
+  exec: ExecConfig;
   /** Where the renewer keeps state.json, its lock and log; undefined = the default (state-paths.ts). */
   stateDir?: string;
   /** The paths written relatively, for error messages; absent when every path was absolute. */

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { authSchema } from './auth-schema.ts';
+import { execSchema } from './exec-schema.ts';
 import { certSchema, secretSchema, templateSchema } from './item-schemas.ts';
 import {
   described,
@@ -110,6 +111,7 @@ export const configFileSchema = described(
     secrets: z._default(z.array(secretSchema), []),
     certs: z._default(z.array(certSchema), []),
     templates: z._default(z.array(templateSchema), []),
+    exec: execSchema,
     state_dir: optionalKey(
       pathField,
       'where each config keeps its state, lock and renewer log, in a directory of its own (default $KEYTURN_STATE_DIR, else /run/keyturn as root, else $TMPDIR/keyturn-<uid>)',

@@ -36,6 +36,7 @@ describe('configJsonSchema', () => {
       'secrets',
       'certs',
       'templates',
+      'exec',
       'state_dir',
     ]);
   });

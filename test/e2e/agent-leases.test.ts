@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../vault-server/index.ts';
 import { msg, startKeyturn } from './agent-process.ts';
 import { databaseEngine, eventually, textOf, writeAgentConfig } from './agent-world.ts';
 import { expectNoSecrets } from './run-keyturn.ts';
@@ -11,7 +12,8 @@ const kvReads = (vault: { requests: { path: string; status: number }[] }) =>
 
 describe('keyturn agent: leases and static secrets', () => {
   it('renews a lease, and fetches the secret again when the lease is revoked from outside', async () => {
-    await using vault = await startVaultServer();
+    // A still server clock: a lease renewed late on a busy machine has not run out.
+    await using vault = await startVaultServer({ clock: new ManualClock(Date.now()) });
     await using dir = await tempDir();
     await mountEngines(vault);
     await vault.write('database/roles/app', { db_name: 'db', default_ttl: '2s', max_ttl: '1h' });
@@ -58,6 +60,8 @@ secrets:
     );
     const result = await agent.stop();
     expect(result.code).toBe(0);
+    expect(result.stderr).not.toContain(Buffer.from('second-välue-4567').toString('base64'));
+    expect(result.stderr).not.toContain('second-v\\u00e4lue-4567');
     expectNoSecrets(result, {
       secretId,
       roleId: app.roleId,
@@ -67,7 +71,8 @@ secrets:
   });
 
   it('re-reads static KV every `refresh`, rewrites only on change, runs on_change once; a failing action is logged and renewal goes on', async () => {
-    await using vault = await startVaultServer();
+    // A still server clock: a token renewed late on a busy machine has not run out.
+    await using vault = await startVaultServer({ clock: new ManualClock(Date.now()) });
     await using dir = await tempDir();
     await mountEngines(vault);
     const app = await setupApp(vault, { token_ttl: '2s', token_max_ttl: '1m' });
@@ -86,7 +91,7 @@ secrets:
     format: json
     to: out/cfg.json
     refresh: 300ms
-    on_change: { command: [sh, -c, 'env > env.txt; cat out/key; echo; exit 3'] }
+    on_change: { command: [sh, -c, 'env > env.txt; cat out/key; echo; cat out/cfg.json; base64 out/key; python3 -c "import json; print(json.dumps({\\"k\\": open(\\"out/key\\").read()}, ensure_ascii=True))"; exit 3'] }
 `,
     );
     await using agent = startKeyturn(['agent', '--config', config, '--log-level', 'debug'], {
@@ -110,10 +115,10 @@ secrets:
     expect((await stat(key)).mtimeMs).toBe(firstWrite);
     expect(await textOf(join(dir.path, 'marker'))).toBe('');
 
-    await vault.write('secret/data/app/cfg', { data: { key: 'second-value-4567' } });
+    await vault.write('secret/data/app/cfg', { data: { key: 'second-välue-4567' } });
     await eventually(
       () => textOf(key),
-      (text) => text === 'second-value-4567',
+      (text) => text === 'second-välue-4567',
     );
     await eventually(
       () => textOf(join(dir.path, 'marker')),
@@ -122,9 +127,19 @@ secrets:
     const failed = await agent.waitForLog(msg('on_change failed'));
     expect(failed.level).toBe('error');
     expect(failed.msg).toMatch(/exited with 3/);
-    // The command's output was logged, through the redactor.
+    // Issue 12: at info only exit code, duration and sizes; the last lines at debug, with
+    // every form of the secret (raw, JSON, \u-escaped, base64) redacted.
+    const finished = await agent.waitForLog(
+      (l) => msg('on_change command finished')(l) && l.exitCode === 3,
+    );
+    expect(finished).toMatchObject({ level: 'info', exitCode: 3 });
+    expect(finished.stdoutBytes).toBeGreaterThan(0);
+    expect(typeof finished.durationMs).toBe('number');
+    expect(finished).not.toHaveProperty('output');
     const output = await agent.waitForLog(msg('on_change output'));
-    expect(String(output.output)).toContain('[REDACTED]');
+    expect(output.level).toBe('debug');
+    expect(String(output.lastLines)).toContain('[REDACTED]');
+
     const env = await textOf(join(dir.path, 'env.txt'));
     expect(env).toContain('KEEP_ME=yes');
     expect(env).not.toMatch(/^VAULT_/m);
@@ -139,11 +154,13 @@ secrets:
     expect(await textOf(join(dir.path, 'marker'))).toBe('run\n');
     const result = await agent.stop();
     expect(result.code).toBe(0);
+    expect(result.stderr).not.toContain(Buffer.from('second-välue-4567').toString('base64'));
+    expect(result.stderr).not.toContain('second-v\\u00e4lue-4567');
     expectNoSecrets(result, {
       secretId,
       roleId: app.roleId,
       first: 'first-value-0123',
-      second: 'second-value-4567',
+      second: 'second-välue-4567',
     });
   });
 });
