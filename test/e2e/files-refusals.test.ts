@@ -144,7 +144,7 @@ describe('keyturn prestart as a non-root user', () => {
 
     expect(run.code, run.stderr).toBe(73);
     expect(errorOf(run)).toMatch(
-      /cannot write .*\/locked\/api-key: permission denied \(EACCES\) on .*\/locked$/,
+      /cannot write .*\/locked\/api-key: permission denied \(EACCES\) on .*\/locked \(`locked\/api-key` is a relative path: .*working directory .*\)$/,
     );
     expect(vaultAuthCalls(world.paths(run.requestsBefore))).toEqual([]);
     expect(await readdir(locked)).toEqual([]);
