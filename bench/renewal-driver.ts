@@ -99,7 +99,7 @@ async function startRenewer(options: DriveOptions, time: FakeTime, count: (path:
     timers,
     random: mulberry32(42),
     env: {},
-    metrics: createPromMetrics(time).metrics,
+    metrics: createPromMetrics({ version: 'bench' }, time).metrics,
     start: {
       login: { ...login, issuedAtMs: 0 },
       fetched: { secrets: options.secrets, certs: [] },

@@ -33,7 +33,12 @@ export function renewTokenActor(ctx: RenewerContext): Actor {
         if (held.renewable) {
           const at = held.grantedAtMs + renewDelayMs(held.ttlMs, ctx.random);
           ctx.out.log.debug(
-            { accessor: held.accessor, renewAt: new Date(at).toISOString() },
+            {
+              accessor: held.accessor,
+              grantedAt: new Date(held.grantedAtMs).toISOString(),
+              ttl: held.ttlMs / 1000,
+              renewAt: new Date(at).toISOString(),
+            },
             'token renewal scheduled',
           );
           await sleepUntilOrTrouble(ctx, at, signal);

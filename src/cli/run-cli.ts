@@ -6,10 +6,7 @@ import { createOutput, type LogFormat, type Output } from '../log/output.ts';
 import { Redactor } from '../log/redactor.ts';
 import { type CommandSpec, commandSpecs } from './commands.ts';
 import type { CliContext, GlobalOptions } from './context.ts';
-
-declare const KEYTURN_VERSION: string | undefined;
-/** Replaced by the bundler; the unbundled sources (tests) say "dev". */
-const version = typeof KEYTURN_VERSION === 'string' ? KEYTURN_VERSION : '0.0.0-dev';
+import { keyturnVersion as version } from './keyturn-version.ts';
 
 /** Parses argv, runs one command, and turns every outcome into an exit status. */
 export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
@@ -75,7 +72,7 @@ function buildProgram(print: (text: string) => void, printError: (text: string) 
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
-    .option('--input-json', 'read secretId / roleId / passphrase as JSON from stdin')
+    .option('--input-json', 'read secretId / roleId / passphrase / key as JSON from stdin')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: print, writeErr: printError, outputError: printError });

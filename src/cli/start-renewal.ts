@@ -4,6 +4,7 @@ import type { Output } from '../log/output.ts';
 import { systemClock } from '../timing/clock.ts';
 import type { VaultClient } from '../vault/client.ts';
 import type { CliContext } from './context.ts';
+import { keyturnVersion } from './keyturn-version.ts';
 
 export interface RenewalOptions {
   config: Config;
@@ -13,8 +14,10 @@ export interface RenewalOptions {
   ctx: CliContext;
   start: RenewerInput['start'];
   stateFile: string;
-  mode: 'agent' | 'daemon';
+  mode: 'agent' | 'daemon' | 'exec';
   metricsAddr?: string;
+  /** After each rewrite, with every secret held (`exec`). */
+  onSecrets?: RenewerInput['onSecrets'];
   signal: AbortSignal;
 }
 
@@ -36,9 +39,13 @@ export async function startRenewal(options: RenewalOptions): Promise<Renewal> {
   const { ctx, out } = options;
   const metrics = options.metricsAddr
     ? await import('../metrics/metrics-server.ts').then((m) =>
-        m.startMetricsServer(options.metricsAddr as string, out),
+        m.startMetricsServer(options.metricsAddr as string, out, { version: keyturnVersion }),
       )
     : undefined;
+  // The instant the stop was asked for, in the log: "gone within a second" is measured from it.
+  const stopping = () => out.log.info({ reason: String(options.signal.reason) }, 'stopping');
+  if (options.signal.aborted) stopping();
+  else options.signal.addEventListener('abort', stopping, { once: true });
   let ready!: () => void;
   const isReady = new Promise<void>((resolve) => {
     ready = resolve;
@@ -57,6 +64,7 @@ export async function startRenewal(options: RenewalOptions): Promise<Renewal> {
     stateFile: options.stateFile,
     ...(metrics ? { metrics: metrics.metrics } : {}),
     mode: options.mode,
+    ...(options.onSecrets ? { onSecrets: options.onSecrets } : {}),
     pid: ctx.pid,
     onReady: ready,
   });

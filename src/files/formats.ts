@@ -1,6 +1,4 @@
-import { stringify } from 'yaml';
 import { UsageError, VaultDataError } from '../errors/keyturn-error.ts';
-import { isRawJson } from '../vault/parse-vault-json.ts';
 import { renderDockerEnv, renderEnv } from './env-format.ts';
 import { valueText } from './value-text.ts';
 
@@ -8,11 +6,12 @@ import { valueText } from './value-text.ts';
 export type SecretFormat = 'raw' | 'json' | 'yaml' | 'env' | 'docker-env';
 
 /**
- * Renders a secret's data as file content. `field` is required by `raw`; `source` (the Vault
+ * Renders a secret's data as file content (`yaml` is yaml-format.ts: its library is loaded
+ * only when a secret asks for it, which a prestart or renewer seldom does). `field` is required by `raw`; `source` (the Vault
  * path) only labels errors. Errors name keys and fields, never values.
  */
 export function renderSecret(
-  format: SecretFormat,
+  format: Exclude<SecretFormat, 'yaml'>,
   data: Record<string, unknown>,
   field?: string,
   source = 'secret',
@@ -22,19 +21,11 @@ export function renderSecret(
       return renderRaw(data, field, source);
     case 'json':
       return `${JSON.stringify(data, null, 2)}\n`;
-    case 'yaml':
-      // lineWidth 0: never fold a long value over lines, which naive readers get wrong.
-      // An exact big integer (parse-vault-json.ts) goes to YAML as a BigInt: its digits, unquoted.
-      return stringify(data, (_key, value: unknown) => exactForYaml(value), { lineWidth: 0 });
     case 'env':
       return renderEnv(data, source);
     case 'docker-env':
       return renderDockerEnv(data, source);
   }
-}
-
-function exactForYaml(value: unknown): unknown {
-  return isRawJson(value) ? BigInt(value.rawJSON) : value;
 }
 
 /** One field exactly as stored (no newline added: a PEM or token is written byte for byte). */

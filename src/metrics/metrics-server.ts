@@ -4,7 +4,7 @@ import type { RenewerMetrics } from '../agent/renewer-metrics.ts';
 import { UsageError } from '../errors/keyturn-error.ts';
 import type { Output } from '../log/output.ts';
 import { parseListenAddress } from './listen-address.ts';
-import { createPromMetrics } from './prom-metrics.ts';
+import { type BuildInfo, createPromMetrics } from './prom-metrics.ts';
 
 export interface MetricsServer {
   metrics: RenewerMetrics;
@@ -18,9 +18,13 @@ export interface MetricsServer {
  * the flag is given: prom-client is not paid for otherwise. Serves numbers only: no token,
  * accessor or secret is ever a label.
  */
-export async function startMetricsServer(addr: string, out: Output): Promise<MetricsServer> {
+export async function startMetricsServer(
+  addr: string,
+  out: Output,
+  build: BuildInfo,
+): Promise<MetricsServer> {
   const { host, port } = parseListenAddress(addr);
-  const { metrics, registry } = createPromMetrics();
+  const { metrics, registry } = createPromMetrics(build);
   const server = createServer((request, response) => {
     if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics\n');

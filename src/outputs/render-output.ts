@@ -63,18 +63,21 @@ export async function renderOutput(
   }
 }
 
-function secretFiles(
+async function secretFiles(
   secret: SecretConfig,
   data: Record<string, unknown>,
   output: PlannedOutput,
-): PlannedFile[] {
+): Promise<PlannedFile[]> {
   if (secret.format === 'files') {
     const dir = output.directory ?? '';
     return [...renderFiles(data, secret.path)].map(([name, content]) =>
       plannedFile(join(dir, name), content, output),
     );
   }
-  const content = renderSecret(secret.format, data, secret.field, secret.path);
+  const content =
+    secret.format === 'yaml'
+      ? (await import('../files/yaml-format.ts')).renderYaml(data)
+      : renderSecret(secret.format, data, secret.field, secret.path);
   return [plannedFile(output.files[0] ?? '', content, output)];
 }
 
@@ -84,12 +87,12 @@ function certFiles(cert: CertConfig, issued: IssuedCert, output: PlannedOutput):
   const pem = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
   const files = [
     plannedFile(cert.cert, pem(issued.certificate), output),
-    plannedFile(cert.key, pem(issued.privateKey), output),
+    plannedFile(cert.key, pem(issued.privateKey), output, cert.keyMode),
   ];
   if (cert.ca) files.push(plannedFile(cert.ca, pem(issued.issuingCa), output));
   if (cert.bundle) {
     const bundle = [issued.privateKey, issued.certificate, ...chain].map(pem).join('');
-    files.push(plannedFile(cert.bundle, bundle, output));
+    files.push(plannedFile(cert.bundle, bundle, output, cert.keyMode));
   }
   return files;
 }

@@ -2,8 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { ExitCode, KeyturnError } from '../errors/keyturn-error.ts';
 import { writeFileAtomic } from '../files/atomic-write.ts';
 
-/** Who wrote the state: a foreground agent, a `prestart --daemon` renewer, or a one-shot prestart. */
-export type StateMode = 'agent' | 'daemon' | 'prestart';
+/**
+ * Who wrote the state: a foreground agent, a `prestart --daemon` renewer, `exec` (renewing
+ * beside its child), or a one-shot prestart.
+ */
+export type StateMode = 'agent' | 'daemon' | 'exec' | 'prestart';
 
 /**
  * What `status` judges health from without asking Vault (SPEC §1): never a token or a secret,
@@ -23,6 +26,17 @@ export interface AgentState {
   leases: { id: string; path: string; expiresAt: number }[];
   /** Last successful renewal of anything (epoch ms). */
   lastRenewalAt?: number;
+  /** Output groups whose last render or write failed (SPEC §6): `status` is unhealthy. */
+  failing?: FailingGroup[];
+}
+
+/** An output group that could not be rendered or written, and since when (epoch ms). */
+export interface FailingGroup {
+  /** The group's label: a Vault path, `cert <common name>`, `template <source>`, `token sink`. */
+  group: string;
+  /** keyturn's message (never a secret: it passed the same rules as every error). */
+  error: string;
+  since: number;
 }
 
 /** Writes the state file atomically, 0600: readable by keyturn's user only. */

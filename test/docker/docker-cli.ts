@@ -65,6 +65,11 @@ export class DockerCli {
     };
   }
 
+  /** The clean environment the CLI runs with (docker-compose gets the same). */
+  get env(): Record<string, string> {
+    return { ...this.#env };
+  }
+
   /** Runs `docker ARGS`; throws DockerCommandError on a non-zero exit unless `check: false`. */
   async run(args: string[], call: DockerCall = {}): Promise<DockerResult> {
     const child = execa('docker', args, {

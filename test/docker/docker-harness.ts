@@ -31,6 +31,10 @@ export interface BuildOptions {
   /** Default: `<context>/Dockerfile`. */
   dockerfile?: string;
   buildArgs?: Record<string, string>;
+  /** `--network` of the build's RUN steps (`host` for ones that download, like `npm ci`). */
+  network?: string;
+  /** `--target` stage. */
+  target?: string;
 }
 
 /** A real Docker engine for one test run: build images, run and start containers. */
@@ -69,9 +73,11 @@ export class DockerHarness {
     const tag = `${testImagePrefix}${options.name}:${this.runKey}`;
     const args = ['build', '--quiet', '--tag', tag];
     if (options.dockerfile) args.push('--file', options.dockerfile);
+    if (options.network) args.push('--network', options.network);
+    if (options.target) args.push('--target', options.target);
     for (const [name, value] of Object.entries(options.buildArgs ?? {}))
       args.push('--build-arg', `${name}=${value}`);
-    await this.cli.run([...args, options.context], { timeoutMs: 300_000 });
+    await this.cli.run([...args, options.context], { timeoutMs: 600_000 });
     return tag;
   }
 }

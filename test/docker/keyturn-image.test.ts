@@ -1,38 +1,40 @@
-import { fileURLToPath } from 'node:url';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { cliEnv, expectNoSecrets } from '../e2e/run-keyturn.ts';
+import { expectNoSecrets } from '../e2e/run-keyturn.ts';
 import { setupApp, startVaultServer, type VaultServer } from '../e2e/vault-fixture.ts';
 import type { ContainerSpec } from './container.ts';
 import { describeDocker } from './docker-harness.ts';
+import { buildKeyturnImage } from './images/keyturn-image.ts';
 import { RemoteVault } from './remote-vault.ts';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const db = { username: 'app-db-user', password: 'docker-db-pass-0123' };
 const api = { key: 'docker-api-key-4567' };
 
-/** What the image's baked config (examples/compose/keyturn.yaml) and the --secret flag read. */
 async function writeSecrets(vault: Pick<VaultServer, 'write'>): Promise<void> {
   await vault.write('secret/data/app/db', { data: db });
   await vault.write('secret/data/app/api', { data: api });
 }
 const secretsTmpfs = '/run/secrets:uid=1000,gid=1000,mode=0700';
-// The image's own entrypoint, plus one --secret flag (the baked config stays in force).
 const prestartThenExec =
   'keyturn prestart --secret secret/app/db=/run/secrets/db.json && exec "$@"';
 
-describeDocker('the repo Dockerfile, built on the local node 24 base', (docker) => {
+/** A host directory the container's user (1000) can read, removed with `await using`. */
+async function configDir(yaml: string) {
+  const path = await mkdtemp(join(tmpdir(), 'containers-config-'));
+  await chmod(path, 0o755);
+  await writeFile(join(path, 'keyturn.yaml'), yaml, { mode: 0o644 });
+  return { path, [Symbol.asyncDispose]: () => rm(path, { recursive: true, force: true }) };
+}
+
+describeDocker('the repo Dockerfile, built from source on the local node 24 base', (docker) => {
   let image = '';
 
   beforeAll(async () => {
-    cliEnv(); // throws when dist/keyturn.mjs is not built
-    image = await docker.build({
-      name: 'keyturn',
-      context: repoRoot,
-      buildArgs: { BASE: docker.images.node24 },
-    });
+    image = await buildKeyturnImage(docker);
   });
 
-  /** keyturn's prestart with the secret ID, then `command` as the application. */
   const prestart = (vault: { addr: string }, roleId: string, secretId: string) =>
     ({
       image,
@@ -42,56 +44,68 @@ describeDocker('the repo Dockerfile, built on the local node 24 base', (docker) 
       entrypoint: ['sh', '-c', prestartThenExec, '--'],
     }) satisfies ContainerSpec;
 
-  it('runs keyturn --version', async () => {
-    const result = await docker.run({ image, entrypoint: ['keyturn'], command: ['--version'] });
+  it('runs keyturn as 1000 under tini, owns /run/secrets and /run/keyturn (0700), has a HEALTHCHECK', async () => {
+    const version = await docker.run({ image, command: ['--version'] });
+    expect(version.exitCode, version.stderr).toBe(0);
+    expect(version.stdout.trim()).toBe('0.1.0');
 
-    expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout.trim()).toBe('0.1.0');
+    const layout = await docker.run({
+      image,
+      entrypoint: ['sh'],
+      command: ['-c', 'id -u; stat -c "%a %u:%g %n" /run/secrets /run/keyturn; pwd'],
+    });
+    expect(layout.stdout.trim().split('\n')).toEqual([
+      '1000',
+      '700 1000:1000 /run/secrets',
+      '700 1000:1000 /run/keyturn',
+      '/etc/keyturn',
+    ]);
+    const config = JSON.parse(
+      await docker.cli.text(['image', 'inspect', '--format', '{{json .Config}}', image]),
+    );
+    expect(config.Entrypoint).toEqual(['tini', '--', 'keyturn']);
+    expect(config.Cmd).toEqual(['agent']);
+    expect(config.Healthcheck.Test).toEqual(['CMD', 'keyturn', 'status']);
   });
 
-  it('prestart against the in-process server writes the file as node (1000), 0400; a spent secret ID exits 77; docker stop of sh as PID 1 waits for SIGKILL, with --init it does not', async () => {
+  it('as built: agent with a mounted keyturn.yaml writes into the image’s /run/secrets, turns healthy, stops on SIGTERM at once (exit 0); a spent secret ID exits 77', async () => {
     await using vault = await startVaultServer();
     const app = await setupApp(vault);
     await writeSecrets(vault);
-    const wrapped = await app.wrappedSecretId();
-    const asApp = {
-      ...prestart(vault, app.roleId, wrapped),
-      command: ['sh', '-c', 'echo ready; sleep 3600 & wait'],
-    };
-
-    await using plain = await docker.start(asApp);
-    await plain.waitForLog(/^ready$/m);
-
-    const file = await plain.exec(['stat', '-c', '%a %U:%G %u:%g', '/run/secrets/db.json']);
-    expect(file.stdout.trim()).toBe('400 node:node 1000:1000');
-    const content = await plain.exec(['cat', '/run/secrets/db.json']);
-    expect(JSON.parse(content.stdout)).toEqual(db);
-    const logs = await plain.logs();
-    expectNoSecrets({ ...logs, code: 0, signal: null }, { ...db, ...api, wrapped });
-
-    // The same wrapped secret ID again: unwrapping fails, keyturn refuses (77), no app runs.
-    const spent = await docker.run(asApp);
-    expect(spent.exitCode, spent.stderr).toBe(77);
-    expect(spent.stdout).not.toContain('ready');
-    expectNoSecrets({ ...spent, code: spent.exitCode, signal: null }, { wrapped });
-
-    // PID 1 is the application's `sh -c`: it ignores SIGTERM, so `docker stop` waits 10 s.
-    expect((await plain.exec(['cat', '/proc/1/comm'])).stdout.trim()).toBe('sh');
-    const slow = await plain.stop();
-    await using withInit = await docker.start({
-      ...prestart(vault, app.roleId, await app.wrappedSecretId()),
-      command: asApp.command,
-      init: true,
-    });
-    await withInit.waitForLog(/^ready$/m);
-    expect((await withInit.exec(['cat', '/proc/1/comm'])).stdout.trim()).toBe('docker-init');
-    const fast = await withInit.stop();
-    console.log(
-      `docker stop: sh as PID 1 took ${(slow.elapsedMs / 1000).toFixed(1)} s (exit ${slow.exitCode}); ` +
-        `with --init ${(fast.elapsedMs / 1000).toFixed(1)} s (exit ${fast.exitCode})`,
+    await using dir = await configDir(
+      'secrets:\n  - { path: secret/app/db, format: json, to: /run/secrets/db.json }\n',
     );
-    expect(slow.exitCode).toBe(137); // SIGKILL after the timeout
-    expect(fast.exitCode).toBe(143); // SIGTERM, forwarded by docker-init
+    const wrapped = await app.wrappedSecretId();
+    const spec = {
+      image,
+      network: 'host',
+      env: { VAULT_ADDR: vault.addr, VAULT_ROLE_ID: app.roleId, VAULT_SECRET_ID: wrapped },
+      flags: [
+        '--volume',
+        `${dir.path}/keyturn.yaml:/etc/keyturn/keyturn.yaml:ro`,
+        '--health-interval',
+        '1s',
+        '--health-start-period',
+        '30s',
+      ],
+    } satisfies ContainerSpec;
+
+    await using agent = await docker.start(spec);
+    await agent.waitForHealthy();
+    const file = await agent.exec(['stat', '-c', '%a %u:%g', '/run/secrets/db.json']);
+    expect(file.stdout.trim()).toBe('400 1000:1000');
+    expect((await agent.exec(['cat', '/proc/1/comm'])).stdout.trim()).toBe('tini');
+    const stopped = await agent.stop();
+    console.log(`docker stop of the image's agent: ${stopped.elapsedMs.toFixed(0)} ms`);
+    expect(stopped.elapsedMs).toBeLessThan(2000);
+    expect(stopped.exitCode).toBe(0);
+    const logs = await agent.logs();
+    expectNoSecrets({ ...logs, code: 0, signal: null }, { ...db, wrapped });
+
+    const spent = await docker.run({ ...spec, command: ['prestart'] });
+    expect(spent.exitCode, spent.stderr).toBe(77);
+    expect(spent.stderr).toMatch(/interception|already|used/i);
+    expectNoSecrets({ ...spent, code: spent.exitCode, signal: null }, { wrapped });
   });
 
   it('prestart against the server image (host network, port from the log)', async () => {
@@ -104,7 +118,6 @@ describeDocker('the repo Dockerfile, built on the local node 24 base', (docker) 
       /VAULT_ADDR=(\S+)\nVAULT_TOKEN=(\S+)/,
     );
     const vault = new RemoteVault(addr, token);
-    // setupApp uses only request/write/read, which RemoteVault has.
     const app = await setupApp(vault as unknown as VaultServer);
     await writeSecrets(vault);
     const wrapped = await app.wrappedSecretId();
@@ -120,5 +133,24 @@ describeDocker('the repo Dockerfile, built on the local node 24 base', (docker) 
       { stdout: '', stderr: result.stderr, code: 0, signal: null },
       { ...db, ...api, wrapped },
     );
+  });
+
+  it('is a source stage: COPY --from=keyturn /usr/local/bin/keyturn into another image', async () => {
+    await using dir = await configDir('');
+    await writeFile(
+      join(dir.path, 'Dockerfile'),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Dockerfile ARGs, not JavaScript
+      'ARG KEYTURN\nARG BASE\nFROM ${KEYTURN} AS keyturn\nFROM ${BASE}\n' +
+        'COPY --from=keyturn /usr/local/bin/keyturn /usr/local/bin/keyturn\n',
+    );
+    const own = await docker.build({
+      name: 'keyturn-source-stage',
+      context: dir.path,
+      buildArgs: { KEYTURN: image, BASE: docker.images.node24 },
+    });
+
+    const result = await docker.run({ image: own, command: ['keyturn', '--version'] });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout.trim()).toBe('0.1.0');
   });
 });

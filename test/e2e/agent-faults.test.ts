@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { msg, startKeyturn } from './agent-process.ts';
+import { ManualClock } from '../vault-server/index.ts';
+import { msg, startKeyturn, untilPlanned } from './agent-process.ts';
 import { eventually, writeAgentConfig } from './agent-world.ts';
 import { expectNoSecrets } from './run-keyturn.ts';
 import { mountEngines, setupApp, startVaultServer, tempDir } from './vault-fixture.ts';
@@ -13,10 +14,12 @@ const renewed = (r: { path: string; status: number }) =>
 
 describe('keyturn agent: Vault faults while renewing', () => {
   it('retries while Vault is sealed and continues once it is unsealed; rides out a 5xx burst', async () => {
-    await using vault = await startVaultServer();
+    // The server's clock stands still: a busy machine that slows the agent cannot let the
+    // token run out; faults are switched on the server's own events, not after a delay.
+    await using vault = await startVaultServer({ clock: new ManualClock(Date.now()) });
     await using dir = await tempDir();
     await mountEngines(vault);
-    const app = await setupApp(vault, { token_ttl: '3s', token_max_ttl: '1m' });
+    const app = await setupApp(vault, { token_ttl: '4s', token_max_ttl: '1m' });
     const secretId = await app.plainSecretId();
     const config = await writeAgentConfig(dir.path, '');
     await using agent = startKeyturn(['agent', '--config', config, '--log-level', 'debug'], {
@@ -25,24 +28,29 @@ describe('keyturn agent: Vault faults while renewing', () => {
     });
     await agent.waitForLog(msg('renewing'));
     vault.seal();
-    await vault.waitFor((r) => r.path === 'auth/token/renew-self' && r.status === 503, {
-      timeoutMs: 5000,
-    });
+    // Unsealed the moment the second sealed answer is sent: the agent retried while sealed.
+    let sealedAnswers = 0;
+    await vault.waitFor(
+      (r) => r.path === 'auth/token/renew-self' && r.status === 503 && ++sealedAnswers === 2,
+      { timeoutMs: await untilPlanned(agent, 0) },
+    );
+    vault.unseal();
     await agent.waitForLog(
       (l) => msg('token renewal failed; retrying')(l) && /sealed/.test(String(l.error)),
     );
-    vault.unseal();
-    const afterSeal = await vault.waitFor(renewed, { timeoutMs: 5000 });
+    const afterSeal = await vault.waitFor(renewed);
 
     vault.failNext(3, { status: 500, path: 'auth/token/renew-self', errors: ['internal error'] });
     const afterBurst = await vault.waitFor((r) => renewed(r) && r !== afterSeal, {
-      timeoutMs: 5000,
+      timeoutMs: await untilPlanned(agent, 1),
     });
-    const burst = vault.requests.filter(
-      (r) => r.path === 'auth/token/renew-self' && r.status === 500,
-    );
+    const renewals = vault.requests.filter((r) => r.path === 'auth/token/renew-self');
+    expect(renewals.filter((r) => r.status === 503).length).toBeGreaterThanOrEqual(2);
+    const burst = renewals.filter((r) => r.status === 500);
     expect(burst).toHaveLength(3);
-    expect(afterBurst.time).toBeGreaterThan(burst[2]?.time ?? Number.POSITIVE_INFINITY);
+    // In order: sealed answers, the renewal, the burst, the renewal after it.
+    expect(renewals.indexOf(afterBurst)).toBeGreaterThan(renewals.indexOf(burst[2] ?? afterBurst));
+    expect(renewals.indexOf(burst[0] ?? afterSeal)).toBeGreaterThan(renewals.indexOf(afterSeal));
     expect(logins(vault)).toHaveLength(1);
     const result = await agent.stop();
     expect(result.code).toBe(0);

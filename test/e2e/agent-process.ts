@@ -41,15 +41,14 @@ export function startKeyturn(args: string[], options: RunOptions = {}): KeyturnP
     }
     for (const wake of waiters) wake();
   });
+  let ended = false;
   const done = new Promise<RunResult & { endedAt: number }>((resolve) => {
     child.on('close', (code, signal) => {
+      // Before waking the waiters: each of them must see the end and give up at once.
+      ended = true;
       resolve({ code, signal, stdout, stderr, endedAt: Date.now() });
       for (const wake of waiters) wake();
     });
-  });
-  let ended = false;
-  void done.then(() => {
-    ended = true;
   });
 
   function waitForLog(predicate: (line: LogLine) => boolean, timeoutMs = 8000): Promise<LogLine> {
@@ -100,3 +99,50 @@ export function startKeyturn(args: string[], options: RunOptions = {}): KeyturnP
 /** Log lines whose message contains `text`. */
 export const msg = (text: string) => (line: LogLine) =>
   typeof line.msg === 'string' && line.msg.includes(text);
+
+/** Matches the `n`-th (0-based) log line of `agent` that `predicate` matches. */
+export const nth =
+  (agent: Pick<KeyturnProcess, 'lines'>, predicate: (line: LogLine) => boolean, n: number) =>
+  (line: LogLine) =>
+    predicate(line) && agent.lines().filter(predicate)[n] === line;
+
+/**
+ * A hang bound for a wait that depends on the agent's own timer: the time left until its
+ * `n`-th planned token renewal (from its debug line `token renewal scheduled`), plus `slackMs`
+ * for a busy machine. Nothing is asserted on it: the test passes however late the agent is,
+ * within the bound, and fails fast when it is not coming at all.
+ */
+export async function untilPlanned(
+  agent: Pick<KeyturnProcess, 'lines' | 'waitForLog'>,
+  n: number,
+  slackMs = 8000,
+): Promise<number> {
+  const plan = await agent.waitForLog(nth(agent, msg('token renewal scheduled'), n));
+  return Math.max(0, Date.parse(String(plan.renewAt)) - Date.now()) + slackMs;
+}
+
+/**
+ * Drives a test server's clock by the agent's own plan for its first token: whenever the
+ * agent logs a planned renewal of it (debug level), the server's clock moves to that instant,
+ * counted from the agent's first grant (server time `startMs`). That token then ages on the
+ * server exactly as the agent expects, however late a busy machine runs the agent, and never
+ * dies under it between plans. Plans for later tokens (after a login again) leave the clock
+ * where it is: the old token stays alive while the agent moves to the new one. Resolves when
+ * the agent has ended.
+ */
+export async function followPlans(
+  agent: Pick<KeyturnProcess, 'lines' | 'waitForLog'>,
+  clock: { set(ms: number): void },
+  startMs: number,
+): Promise<void> {
+  let first: { grantedAt: number; accessor: unknown } | undefined;
+  for (let n = 0; ; n++) {
+    const plan = await agent
+      .waitForLog(nth(agent, msg('token renewal scheduled'), n), 3_600_000)
+      .catch(() => undefined);
+    if (!plan) return;
+    first ??= { grantedAt: Date.parse(String(plan.grantedAt)), accessor: plan.accessor };
+    if (plan.accessor !== first.accessor) continue;
+    clock.set(startMs + Date.parse(String(plan.renewAt)) - first.grantedAt);
+  }
+}

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { msg, startKeyturn } from './agent-process.ts';
+import { ManualClock } from '../vault-server/index.ts';
+import { msg, startKeyturn, untilPlanned } from './agent-process.ts';
 import { writeAgentConfig } from './agent-world.ts';
 import { expectNoSecrets } from './run-keyturn.ts';
 import { mountEngines, setupApp, startVaultServer, tempDir } from './vault-fixture.ts';
 
 describe('keyturn agent: a standby during failover', () => {
   it('waits out a 429 as long as its Retry-After says, then renews', async () => {
-    await using vault = await startVaultServer();
+    // A still server clock: the token cannot run out while a busy machine delays the agent.
+    await using vault = await startVaultServer({ clock: new ManualClock(Date.now()) });
     await using dir = await tempDir();
     await mountEngines(vault);
     const app = await setupApp(vault, { token_ttl: '5s', token_max_ttl: '1m' });
@@ -19,24 +21,26 @@ describe('keyturn agent: a standby during failover', () => {
       errors: ['node is in standby mode'],
       retryAfterSeconds: 1,
     });
-    await using agent = startKeyturn(['agent', '--config', config], {
+    await using agent = startKeyturn(['agent', '--config', config, '--log-level', 'debug'], {
       cwd: dir.path,
       env: { VAULT_ADDR: vault.addr, VAULT_ROLE_ID: app.roleId, VAULT_SECRET_ID: secretId },
     });
-    const refused = await vault.waitFor(
-      (r) => r.path === 'auth/token/renew-self' && r.status === 429,
-      { timeoutMs: 6000 },
-    );
-    const renewed = await vault.waitFor(
-      (r) => r.path === 'auth/token/renew-self' && r.status === 200,
-      { timeoutMs: 4000 },
-    );
-    // Retry-After is a floor (stretched by up to 20% so a fleet does not return together).
-    expect(renewed.time - refused.time).toBeGreaterThanOrEqual(1000);
-    expect(renewed.time - refused.time).toBeLessThan(1400);
+    await agent.waitForLog(msg('renewing'));
+    await vault.waitFor((r) => r.path === 'auth/token/renew-self' && r.status === 429, {
+      timeoutMs: await untilPlanned(agent, 0),
+    });
+    await vault.waitFor((r) => r.path === 'auth/token/renew-self' && r.status === 200, {
+      timeoutMs: 1200 + 8000,
+    });
+    // Retry-After is a floor, stretched by up to 20% so a fleet does not return together: the
+    // agent's own plan says so, and its renewal came no earlier than planned.
+    const failed = await agent.waitForLog(msg('token renewal failed; retrying'));
+    expect(failed.retryInMs).toBeGreaterThanOrEqual(1000);
+    expect(failed.retryInMs).toBeLessThanOrEqual(1200);
+    const renewed = await agent.waitForLog(msg('token renewed'));
     expect(
-      agent.lines().find(msg('token renewal failed; retrying'))?.retryInMs,
-    ).toBeGreaterThanOrEqual(1000);
+      Date.parse(String(renewed.time)) - Date.parse(String(failed.time)),
+    ).toBeGreaterThanOrEqual(Number(failed.retryInMs) - 1);
     const result = await agent.stop();
     expect(result.code).toBe(0);
     expectNoSecrets(result, { secretId, roleId: app.roleId });

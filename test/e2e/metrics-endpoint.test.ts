@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../vault-server/index.ts';
+import { configStateDir } from './config-state-dir.ts';
 import { daemonWorld, killRenewers, readToken, startDaemon } from './daemon-world.ts';
 import { expectNoSecrets } from './run-keyturn.ts';
 import { tempDir } from './vault-fixture.ts';
@@ -9,7 +11,8 @@ afterEach(killRenewers);
 
 describe('--metrics-addr: the renewer serves Prometheus metrics', () => {
   it('prestart --daemon --metrics-addr serves the token gauges and counts renewals', async () => {
-    const { vault, app } = await daemonWorld('2s');
+    // A still server clock: a renewer that a busy machine runs late still renews a live token.
+    const { vault, app } = await daemonWorld('2s', new ManualClock(Date.now()));
     await using _vault = vault;
     await using dir = await tempDir();
     const { result, secretId } = await startDaemon(vault, app, dir.path, {
@@ -17,7 +20,10 @@ describe('--metrics-addr: the renewer serves Prometheus metrics', () => {
     });
     expect(result.code, result.stderr).toBe(0);
     // Port 0: the renewer logs the port it got.
-    const log = await readFile(join(dir.path, 'state', 'renewer.log'), 'utf8');
+    const log = await readFile(
+      join(await configStateDir(join(dir.path, 'state')), 'renewer.log'),
+      'utf8',
+    );
     const line = log
       .split('\n')
       .filter((l) => l.startsWith('{'))

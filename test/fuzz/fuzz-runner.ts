@@ -28,7 +28,8 @@ for await (const line of lines) {
       signal: controller.signal,
       pid: process.pid,
       execPath: process.execPath,
-      selfPath: 'keyturn',
+      selfArgs: (flags) => [...flags, 'keyturn'],
+      takeSignals: () => () => {},
       stderrIsTTY: false,
     });
   } catch (error) {

@@ -59,8 +59,9 @@ export class Core {
   }
 
   /** The root token of `vault server -dev`/`vault operator init`. */
-  createRootToken(): TokenEntry {
+  createRootToken(id?: string): TokenEntry {
     return this.tokens.create({
+      ...(id ? { id } : {}),
       policies: ['root'],
       path: 'auth/token/root',
       displayName: 'root',

@@ -18,6 +18,8 @@ export class HttpListener {
   readonly #server: NetServer;
   readonly #sockets = new Set<Socket>();
   port = 0;
+  /** 127.0.0.1 unless start() was given another address. */
+  host = '127.0.0.1';
   /** TCP connections accepted so far (tests check that clients keep connections alive). */
   accepted = 0;
 
@@ -45,12 +47,13 @@ export class HttpListener {
     return this.#server.listening;
   }
 
-  /** Listens on 127.0.0.1 (port 0 = any free port the first time; later the same port). */
-  start(port = this.port): Promise<number> {
+  /** Listens on `host` (port 0 = any free port the first time; later the same port and host). */
+  start(port = this.port, host = this.host): Promise<number> {
+    this.host = host;
     return new Promise((resolve, reject) => {
       const onError = (error: Error) => reject(error);
       this.#server.once('error', onError);
-      this.#server.listen(port, '127.0.0.1', () => {
+      this.#server.listen(port, host, () => {
         this.#server.off('error', onError);
         const address = this.#server.address();
         this.port = typeof address === 'object' && address ? address.port : port;

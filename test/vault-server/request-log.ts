@@ -22,7 +22,8 @@ export interface WaitForOptions {
   timeoutMs?: number;
 }
 
-function describe(entry: LoggedRequest): string {
+/** One line per request: `PUT auth/token/renew-self → 200` (no bodies, no tokens). */
+export function describeRequest(entry: LoggedRequest): string {
   const query = new URLSearchParams(entry.query).toString();
   return `${entry.method} ${entry.path}${query ? `?${query}` : ''} → ${entry.status}`;
 }
@@ -35,6 +36,11 @@ export class RequestLog {
   add(entry: LoggedRequest): void {
     this.entries.push(entry);
     this.#events.emit('request', entry);
+  }
+
+  /** Calls `listener` for every request from now on (main.ts prints them with --log-requests). */
+  onRequest(listener: (entry: LoggedRequest) => void): void {
+    this.#events.on('request', listener);
   }
 
   clear(): void {
@@ -60,7 +66,7 @@ export class RequestLog {
       };
       const timer = setTimeout(() => {
         cleanup();
-        const recent = this.entries.slice(-20).map(describe).join('\n  ');
+        const recent = this.entries.slice(-20).map(describeRequest).join('\n  ');
         reject(
           new Error(
             `waitFor: no matching request within ${timeoutMs} ms; recent requests:\n  ${recent || '(none)'}`,

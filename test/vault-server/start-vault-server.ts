@@ -17,6 +17,10 @@ export interface VaultServerOptions {
   sealed?: boolean;
   /** Default 0: any free port. */
   port?: number;
+  /** Default 127.0.0.1; `0.0.0.0` serves other containers (`vault server -dev-listen-address`). */
+  host?: string;
+  /** The root token's id (`-dev-root-token-id`); default: a random one. */
+  rootTokenId?: string;
   /** Shamir shares and threshold of the initial seal (default 1 and 1, like `vault server -dev`). */
   shares?: number;
   threshold?: number;
@@ -28,7 +32,7 @@ export interface VaultServerOptions {
  */
 export async function prepareCore(
   core: Core,
-  options: Omit<VaultServerOptions, 'tls' | 'clock' | 'port'>,
+  options: Omit<VaultServerOptions, 'tls' | 'clock' | 'port' | 'host'>,
 ): Promise<void> {
   if (options.initialized === false) return;
   const shares = options.shares ?? 1;
@@ -37,7 +41,7 @@ export async function prepareCore(
     options.threshold ?? (shares === 1 ? 1 : Math.ceil(shares / 2)),
   );
   core.unsealKeys = parts.map((p) => Buffer.from(p).toString('hex'));
-  core.rootToken = core.createRootToken().id;
+  core.rootToken = core.createRootToken(options.rootTokenId).id;
   if (core.ha.enabled) core.ha.raftIndex = 1;
   // Before the engines work lands there is no kv factory: skip the default mount then.
   if (engineFactories.kv)
@@ -46,7 +50,7 @@ export async function prepareCore(
   for (const node of core.ha.nodes) node.seal.forceUnseal();
 }
 
-/** Starts a test server on 127.0.0.1 (see VaultServerOptions for the defaults). */
+/** Starts a test server, on 127.0.0.1 unless told (see VaultServerOptions for the defaults). */
 export async function startVaultServer(options: VaultServerOptions = {}): Promise<VaultServer> {
   const tls = options.tls ? await makeTlsMaterial() : undefined;
   const core = new Core(options.clock ?? systemClock);
@@ -54,6 +58,6 @@ export async function startVaultServer(options: VaultServerOptions = {}): Promis
   core.ha.nodes.push(node);
   await prepareCore(core, options);
   const server = new VaultServer(node, tls);
-  await server.listen(options.port ?? 0);
+  await server.listen(options.port ?? 0, options.host);
   return server;
 }

@@ -39,7 +39,10 @@ export interface TokenEntry {
 }
 
 export type NewToken = Partial<Omit<TokenEntry, 'id' | 'accessor' | 'children' | 'creationMs'>> &
-  Pick<TokenEntry, 'policies' | 'path'>;
+  Pick<TokenEntry, 'policies' | 'path'> & {
+    /** A chosen id, as `vault server -dev -dev-root-token-id` gives the root token. */
+    id?: string;
+  };
 
 /** The token store: ids, accessors, parent/child tree, expiry, use counts. */
 export class TokenStore {
@@ -56,7 +59,9 @@ export class TokenStore {
   create(spec: NewToken): TokenEntry {
     const type = spec.type ?? 'service';
     const entry: TokenEntry = {
-      id: `${type === 'batch' ? 'hvb' : 'hvs'}.${randomBase62(type === 'batch' ? 40 : 24)}`,
+      id:
+        spec.id ??
+        `${type === 'batch' ? 'hvb' : 'hvs'}.${randomBase62(type === 'batch' ? 40 : 24)}`,
       // Batch tokens have no accessor in Vault.
       accessor: type === 'batch' ? '' : randomBase62(24),
       type,

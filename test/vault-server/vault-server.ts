@@ -66,8 +66,10 @@ export class VaultServer extends TestClient {
     return this.core.unsealKeys;
   }
 
+  /** Where a client on this host reaches it (a wildcard listener is reached on loopback). */
   get addr(): string {
-    return `${this.#tls ? 'https' : 'http'}://127.0.0.1:${this.#listener.port}`;
+    const host = this.#listener.host === '0.0.0.0' ? '127.0.0.1' : this.#listener.host;
+    return `${this.#tls ? 'https' : 'http'}://${host}:${this.#listener.port}`;
   }
 
   get port(): number {
@@ -166,8 +168,8 @@ export class VaultServer extends TestClient {
   }
 
   /** First listen (port 0 = any free port); later start() calls reuse the port. */
-  async listen(port: number): Promise<void> {
-    await this.#listener.start(port);
+  async listen(port: number, host?: string): Promise<void> {
+    await this.#listener.start(port, host);
     this.#joined();
   }
 

@@ -6,7 +6,7 @@ import { keyIsAlive } from './process-key.ts';
 export const testImagePrefix = 'keyturn-test/';
 
 /**
- * Removes the containers, networks and test images of the runs `doomed` picks (by run key):
+ * Removes the containers, networks, volumes and test images of the runs `doomed` picks (by run key):
  * at teardown the run's own, at setup those of runs that died without tearing down.
  */
 export async function removeRunResources(
@@ -38,6 +38,17 @@ export async function removeRunResources(
   ]);
   const netIds = networks.filter(([, key]) => doomed(key)).map(([id]) => id);
   if (netIds.length > 0) await cli.run(['network', 'rm', ...netIds], { check: false });
+  const volumes = await listed([
+    'volume',
+    'ls',
+    '--filter',
+    `label=${runLabel}`,
+    '--format',
+    `{{.Name}} {{.Label "${runLabel}"}}`,
+  ]);
+  const volumeNames = volumes.filter(([, key]) => doomed(key)).map(([name]) => name);
+  if (volumeNames.length > 0)
+    await cli.run(['volume', 'rm', '--force', ...volumeNames], { check: false });
   const images = await listed(['image', 'ls', '--format', '{{.Repository}}:{{.Tag}} {{.Tag}}']);
   const tags = images
     .filter(([ref, key]) => ref.startsWith(testImagePrefix) && doomed(key))

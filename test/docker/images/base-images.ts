@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { DockerCli } from '../docker-cli.ts';
-import { baseRootfs, nodeBinary, type RootfsEntry } from './base-rootfs.ts';
+import { baseRootfs, caBundle, nodeBinary, type RootfsEntry } from './base-rootfs.ts';
 import { contentHash } from './content-hash.ts';
 import { imageExists, pruneOtherTags } from './image-tags.ts';
 import { packRootfs } from './rootfs-tar.ts';
@@ -61,7 +62,9 @@ export async function ensureBaseImages(
   const version = execFileSync(nodeBinary(), ['--version'], { encoding: 'utf8' }).trim();
   if (!version.startsWith('v24.'))
     throw new Error(`the node dev dependency is ${version}, keyturn-base-node24 needs v24`);
-  const common = [`ENV PATH=${PATH}`, 'CMD ["sh"]'];
+  // Node trusts only its own CA list unless told: hand it the host's bundle (see base-rootfs).
+  const trust = existsSync(caBundle) ? [`ENV NODE_EXTRA_CA_CERTS=${caBundle}`] : [];
+  const common = [`ENV PATH=${PATH}`, ...trust, 'CMD ["sh"]'];
   const node24 = await ensureBaseImage(cli, 'keyturn-base-node24', baseRootfs({ withNode: true }), [
     ...common,
     `ENV NODE_VERSION=${version}`,

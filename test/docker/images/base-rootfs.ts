@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { realpathSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -47,6 +47,62 @@ function busyboxEntries(): RootfsEntry[] {
   ];
 }
 
+/**
+ * tini-static as /usr/bin/tini, where Debian's `tini` package puts it: the repo's Dockerfile
+ * installs tini only when the base lacks it, and nothing can be installed here.
+ */
+function tiniEntry(): RootfsEntry {
+  const tini = '/usr/bin/tini-static';
+  try {
+    return { type: 'file', path: 'usr/bin/tini', mode: 0o755, source: realpathSync(tini) };
+  } catch {
+    throw new Error(`${tini} is missing: install tini`);
+  }
+}
+
+/**
+ * This machine's npm (pure JavaScript) at /usr/local/lib/node_modules/npm with the bin links
+ * of the official node images, so the Dockerfile's build stage (`npm ci`) runs on this base.
+ */
+function npmEntries(): RootfsEntry[] {
+  const cli = realpathSync(
+    execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim(),
+  );
+  const root = join(dirname(cli), '..');
+  const target = 'usr/local/lib/node_modules/npm';
+  const walk = (dir: string, into: string): RootfsEntry[] =>
+    readdirSync(dir).flatMap((name): RootfsEntry[] => {
+      const source = join(dir, name);
+      const path = `${into}/${name}`;
+      const stats = lstatSync(source);
+      if (stats.isSymbolicLink()) return [{ type: 'symlink', path, target: readlinkSync(source) }];
+      if (stats.isDirectory())
+        return [{ type: 'directory', path, mode: 0o755 }, ...walk(source, path)];
+      return [{ type: 'file', path, mode: stats.mode & 0o777, source }];
+    });
+  return [
+    { type: 'directory', path: target, mode: 0o755 },
+    ...walk(root, target),
+    { type: 'symlink', path: 'usr/local/bin/npm', target: `/${target}/bin/npm-cli.js` },
+    { type: 'symlink', path: 'usr/local/bin/npx', target: `/${target}/bin/npx-cli.js` },
+  ];
+}
+
+/** The host's CA bundle, when it has one: where Debian keeps it (see caBundleEnv). */
+export const caBundle = '/etc/ssl/certs/ca-certificates.crt';
+
+/**
+ * The machine's CA bundle at the same path, so `npm ci` in a build on this base trusts what
+ * the host trusts (a TLS-inspecting proxy's CA included), as a company's base image would.
+ */
+function caBundleEntries(): RootfsEntry[] {
+  try {
+    return [{ type: 'file', path: caBundle.slice(1), mode: 0o644, source: realpathSync(caBundle) }];
+  } catch {
+    return [];
+  }
+}
+
 const passwd = `root:x:0:0:root:/root:/bin/sh
 node:x:1000:1000::/home/node:/bin/sh
 nobody:x:65534:65534:nobody:/nonexistent:/bin/false
@@ -89,9 +145,9 @@ function skeleton(): RootfsEntry[] {
 }
 
 /**
- * A root filesystem: busybox, glibc's shared libraries (those node links against, so a
+ * A root filesystem: busybox, tini, glibc's shared libraries (those node links against, so a
  * single-executable keyturn built from this node runs on it too) and, `withNode`, the
- * binary at /usr/local/bin/node as in the official node images. Missing parent directories
+ * binary at /usr/local/bin/node and npm as in the official node images. Missing parent directories
  * (the libraries' /lib/<arch>-linux-gnu, /lib64) are added by the packer.
  */
 export function baseRootfs(options: { withNode: boolean }): RootfsEntry[] {
@@ -105,7 +161,14 @@ export function baseRootfs(options: { withNode: boolean }): RootfsEntry[] {
     }),
   );
   const withNode: RootfsEntry[] = options.withNode
-    ? [{ type: 'file', path: 'usr/local/bin/node', mode: 0o755, source: node }]
+    ? [{ type: 'file', path: 'usr/local/bin/node', mode: 0o755, source: node }, ...npmEntries()]
     : [];
-  return [...skeleton(), ...busyboxEntries(), ...libraries, ...withNode];
+  return [
+    ...skeleton(),
+    ...busyboxEntries(),
+    tiniEntry(),
+    ...caBundleEntries(),
+    ...libraries,
+    ...withNode,
+  ];
 }
