@@ -81,6 +81,16 @@ const ctx: CliContext = {
     return [...flags, process.argv[1] ?? 'keyturn'];
   },
   stderrIsTTY: process.stderr.isTTY === true,
+  ...(process.stdin.isTTY
+    ? {
+        // Loaded on first use: only the operator and backup commands ever ask.
+        prompt: async (question: string) =>
+          (await import('./cli/hidden-prompt.ts')).hiddenPrompt(question, {
+            input: process.stdin,
+            output: process.stderr,
+          }),
+      }
+    : {}),
 };
 
 const argv = process.argv.slice(2);

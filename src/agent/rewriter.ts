@@ -6,8 +6,10 @@ import { dueActions } from '../outputs/due-actions.ts';
 import { ownsFile, type PlannedOutput, planOutputs } from '../outputs/output-plan.ts';
 import { type Holdings, renderOutput } from '../outputs/render-output.ts';
 import type { FailingGroup } from '../state/agent-state.ts';
+import type { Clock, Timers } from '../timing/clock.ts';
 import type { LiveSet } from './live-set.ts';
-import { type OnChangeDeps, runOnChange } from './on-change.ts';
+import type { OnChangeDeps } from './on-change.ts';
+import { createOnChangeScheduler } from './on-change-scheduler.ts';
 import type { RenewerMetrics } from './renewer-metrics.ts';
 
 export interface RewriterDeps {
@@ -22,13 +24,16 @@ export interface RewriterDeps {
   metrics: RenewerMetrics;
   /** Every destination of the last complete write, for the state file. */
   files: string[];
-  now: () => number;
+  clock: Clock;
+  timers: Timers;
+  /** The renewer's: stops on_change commands, drops pending ones. */
+  signal: AbortSignal;
   kill?: OnChangeDeps['kill'];
 }
 
 export interface Rewriter {
   /** One rotation; resolves true when the set of failing groups changed (status must know). */
-  rewrite(signal: AbortSignal): Promise<boolean>;
+  rewrite(): Promise<boolean>;
   /** Destinations in place: the last good write of each group. */
   files(): string[];
   /** Output groups whose last render or write failed, for `status`. */
@@ -40,8 +45,9 @@ export interface Rewriter {
  * §6): a group that cannot be rendered or written (a template key gone, a full disk) is
  * logged, keeps its old files, is reported as failing and tried again at the next rotation —
  * and never holds back another group, least of all a certificate's. The atomic writer leaves
- * files whose content did not change alone, so only real changes trigger `on_change`.
- * Rewrites run one at a time: each is one rotation, and its actions are coalesced.
+ * files whose content did not change alone, so only real changes trigger `on_change`, which
+ * runs once the files it watches have been quiet for `on_change_wait` (on-change-scheduler.ts).
+ * Rewrites run one at a time.
  */
 export function createRewriter(deps: RewriterDeps): Rewriter {
   const outputs = planOutputs(deps.config);
@@ -50,8 +56,9 @@ export function createRewriter(deps: RewriterDeps): Rewriter {
   let files = deps.files;
   const failing = new Map<string, FailingGroup>();
   let chain: Promise<unknown> = Promise.resolve();
+  const scheduler = createOnChangeScheduler(deps);
 
-  async function rewriteOnce(signal: AbortSignal): Promise<boolean> {
+  async function rewriteOnce(): Promise<boolean> {
     const before = [...failing.keys()].join('\n');
     const live = deps.live;
     const holdings = { secrets: live.secrets, certs: live.certs, token: live.token.token };
@@ -64,11 +71,7 @@ export function createRewriter(deps: RewriterDeps): Rewriter {
     }
     files = inPlace;
     for (const path of written) deps.out.log.info({ to: path }, 'rewritten');
-    const onChangeDeps = { ...deps, signal };
-    for (const due of dueActions(outputs, written)) {
-      if (signal.aborted) break;
-      await runOnChange(due.action, due.files, onChangeDeps);
-    }
+    scheduler.changed(dueActions(outputs, written));
     return [...failing.keys()].join('\n') !== before;
   }
 
@@ -89,7 +92,7 @@ export function createRewriter(deps: RewriterDeps): Rewriter {
       return planned.length === 0 ? { written: [] } : { written: result.written, inPlace };
     } catch (error) {
       if (!(error instanceof KeyturnError)) throw error;
-      const since = failing.get(output.label)?.since ?? deps.now();
+      const since = failing.get(output.label)?.since ?? deps.clock.now();
       failing.set(output.label, { group: output.label, error: error.message, since });
       deps.metrics.outputWrite(output.label, true);
       deps.out.log.error(
@@ -102,8 +105,8 @@ export function createRewriter(deps: RewriterDeps): Rewriter {
   }
 
   return {
-    rewrite(signal) {
-      const next = chain.then(() => rewriteOnce(signal));
+    rewrite() {
+      const next = chain.then(() => rewriteOnce());
       chain = next.catch(() => undefined);
       return next;
     },

@@ -102,7 +102,9 @@ function renewerContext(input: RenewerInput): RenewerContext {
     out,
     live,
     files: [...input.start.files.written, ...input.start.files.unchanged],
-    now: () => clock.now(),
+    clock,
+    timers: input.timers ?? systemTimers,
+    signal: input.signal,
     ...(input.kill ? { kill: input.kill } : {}),
   });
   const meta = {
@@ -131,8 +133,8 @@ function renewerContext(input: RenewerInput): RenewerContext {
         ? input.start.mounts
         : new KvMounts(input.client, singleAttempt, () => live.token.token, out.log),
     // A group that starts or stops failing is news for `status` at once, whichever actor wrote.
-    rewrite: async (signal) => {
-      if (await rewriter.rewrite(signal)) await saveState();
+    rewrite: async () => {
+      if (await rewriter.rewrite()) await saveState();
       input.onSecrets?.(live.secrets);
     },
     saveState,

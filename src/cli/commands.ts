@@ -121,13 +121,78 @@ export const commandSpecs: CommandSpec[] = [
     name: 'operator',
     summary: 'seal ceremony: init with PGP keys, unseal through gpg, report seal state',
     subcommands: [
-      { name: 'init', summary: "initialise Vault, one PGP-encrypted share per operator's key" },
-      { name: 'unseal', summary: 'unseal every node with a share decrypted through gpg' },
-      { name: 'status', summary: 'seal and HA state (active, standby, sealed) of every node' },
+      {
+        name: 'init',
+        summary: "initialise Vault, one PGP-encrypted share per operator's key",
+        configure: (c) =>
+          c
+            .option('--addr <url>', 'the node to initialise (default: VAULT_ADDR)')
+            .option(
+              '--pgp-keys <files>',
+              "operators' public keys, comma-separated: share i goes to FILE.key",
+            )
+            .option('--key-shares <n>', 'number of shares (default: one per PGP key)')
+            .option(
+              '--key-threshold <n>',
+              'shares needed to unseal (default: 3, at most --key-shares)',
+            )
+            .option(
+              '--root-token-pgp-key <file>',
+              'encrypt the root token to this key (FILE.root-token)',
+            )
+            .option('--dev', 'no PGP keys: plain shares in --share-dir (never for a real cluster)')
+            .option('--share-dir <dir>', 'with --dev: where unseal-key-N files go', '.'),
+        load: () => import('./commands/operator-init.ts'),
+      },
+      {
+        name: 'unseal',
+        summary: 'unseal every node with a share decrypted through gpg',
+        configure: (c) =>
+          c
+            .option('--addr <url>', 'a node (repeatable; default: VAULT_ADDR)', collect, [])
+            .option('--key-file <file>', 'share file from operator init (gpg decrypts it)')
+            .option('--reset', 'discard the unseal progress of every sealed node'),
+        load: () => import('./commands/operator-unseal.ts'),
+      },
+      {
+        name: 'status',
+        summary: 'seal and HA state (active, standby, sealed) of every node',
+        configure: (c) =>
+          c
+            .option('--addr <url>', 'a node (repeatable; default: VAULT_ADDR)', collect, [])
+            .option('--json', 'print JSON'),
+        load: () => import('./commands/operator-status.ts'),
+      },
     ],
   },
-  { name: 'backup', summary: 'export a KV prefix to one encrypted, authenticated archive' },
-  { name: 'restore', summary: 'restore a backup archive (--dry-run, --overwrite)' },
+  {
+    name: 'backup',
+    summary: 'export a KV prefix to one encrypted, authenticated archive',
+    configure: (c) =>
+      c
+        .requiredOption('--prefix <path>', 'KV folder to back up, e.g. secret/app/')
+        .requiredOption('--out <file>', 'archive to write (atomically, mode 0600)')
+        .option('--passphrase-file <file>', 'read the passphrase from this file')
+        .option('--kv-version <1|2>', "the mount's KV version, if the token may not detect it"),
+    load: () => import('./commands/backup.ts'),
+  },
+  {
+    name: 'restore',
+    summary: 'restore a backup archive (--dry-run, --overwrite)',
+    configure: (c) =>
+      c
+        .requiredOption('--in <file>', 'archive written by keyturn backup')
+        .option('--prefix-map <old=new>', 'restore OLD... under NEW... (repeatable)', collect, [])
+        .option('--dry-run', 'report what would be created, updated or skipped; write nothing')
+        .option('--overwrite', 'replace existing secrets (KV v2: check-and-set)')
+        .option('--list', 'print the paths in the archive and stop')
+        .option('--passphrase-file <file>', 'read the passphrase from this file')
+        .option(
+          '--kv-version <1|2>',
+          "the target mount's KV version, if the token may not detect it",
+        ),
+    load: () => import('./commands/restore.ts'),
+  },
   {
     name: 'config',
     summary: 'validate the config file or print its JSON Schema',

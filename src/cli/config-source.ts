@@ -77,7 +77,16 @@ async function loadRun(
   const config = loadConfig(text, path, ctx.cwd);
   const identity = { file: path, flags };
   if (!fromFlags) return { config, identity };
-  return { config: { ...config, secrets: [...config.secrets, ...fromFlags.secrets] }, identity };
+  const relativePaths = config.relativePaths ?? fromFlags.relativePaths;
+  const paths = { ...fromFlags.relativePaths?.paths, ...config.relativePaths?.paths };
+  return {
+    config: {
+      ...config,
+      secrets: [...config.secrets, ...fromFlags.secrets],
+      ...(relativePaths ? { relativePaths: { cwd: relativePaths.cwd, paths } } : {}),
+    },
+    identity,
+  };
 }
 
 /** A flag as it was resolved (absolute file), so `a=out/x` and `a=./out/x` are one config. */

@@ -42,6 +42,8 @@ export interface CliContext {
   selfArgs: (nodeFlags: readonly string[]) => string[];
   /** Pretty logs by default only when a person is watching stderr. */
   stderrIsTTY: boolean;
+  /** Asks without echo on the terminal; undefined when stdin is not one (SPEC §1: passphrases, shares). */
+  prompt?: (question: string) => Promise<string>;
 }
 
 /** What a command receives once the flags are parsed and the output is set up. */

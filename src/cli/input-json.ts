@@ -6,9 +6,11 @@ export interface JsonInput {
   secretId?: string;
   roleId?: string;
   passphrase?: string;
+  /** An unseal key share (`operator unseal`). */
+  key?: string;
 }
 
-const keys = ['secretId', 'roleId', 'passphrase'] as const;
+const keys = ['secretId', 'roleId', 'passphrase', 'key'] as const;
 
 /** Parses stdin; errors never quote the input, since it is made of secrets. */
 export function parseJsonInput(text: string, redactor: Redactor): JsonInput {

@@ -1,5 +1,6 @@
 import type { Config } from '../config/config-types.ts';
 import { refuseExecOnlySecrets } from '../config/exec-only-secrets.ts';
+import { explainRelativePaths } from '../config/relative-paths.ts';
 import { type PrestartResult, runPrestart } from '../prestart/run-prestart.ts';
 import type { StatePaths } from '../state/state-paths.ts';
 import type { VaultClient } from '../vault/client.ts';
@@ -42,7 +43,14 @@ export async function openPrestart(
   const { config: loaded, paths } = await loadRunWithState(globals, ctx);
   if (!options.forExec) refuseExecOnlySecrets(loaded, options.command ?? 'keyturn');
   await options.beforeOpen?.(paths);
-  const { client, config } = openVault(loaded, ctx, out, input);
+  const explain = (error: unknown) => explainRelativePaths(error, loaded.relativePaths);
+  let opened: ReturnType<typeof openVault>;
+  try {
+    opened = openVault(loaded, ctx, out, input);
+  } catch (error) {
+    throw explain(error);
+  }
+  const { client, config } = opened;
   const prestart = () =>
     runPrestart({
       config,
@@ -52,6 +60,8 @@ export async function openPrestart(
       signal: ctx.signal,
       uid: ctx.uid,
       now: Date.now,
+    }).catch((error: unknown) => {
+      throw explain(error);
     });
   return { client, config, paths, prestart };
 }

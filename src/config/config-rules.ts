@@ -13,6 +13,8 @@ type ConfigRule = (file: ConfigFile) => RuleProblem[];
 
 /** A private key or a token readable by group or others is one `ls` away from leaking. */
 const PRIVATE_MODE_LIMIT = 0o600;
+/** A key may be shared with a group that reads it (nginx's workers), never with others. */
+const KEY_MODE_LIMIT = 0o740;
 
 type SourceEntry = string | { env?: string; file?: string; remove_after_read?: boolean };
 
@@ -171,7 +173,10 @@ function checkNames(file: ConfigFile): RuleProblem[] {
   return problems;
 }
 
-/** The token sink and every certificate set (which holds a private key) stay within 0600. */
+/**
+ * The token sink stays within 0600; a certificate's key and bundle (key_mode) within the
+ * owner's bits plus group read. The certificate and CA are public: `mode` has no limit.
+ */
 function checkPrivateModes(file: ConfigFile): RuleProblem[] {
   const problems: RuleProblem[] = [];
   const sink = file.token.sink;
@@ -182,13 +187,12 @@ function checkPrivateModes(file: ConfigFile): RuleProblem[] {
     });
   }
   file.certs.forEach((cert, index) => {
-    const mode = parseFileMode(cert.mode ?? file.defaults.mode);
-    if (!isWiderThan(mode, PRIVATE_MODE_LIMIT)) return;
-    const inherited =
-      cert.mode === undefined ? ' (inherited from defaults.mode; set a mode here)' : '';
+    if (cert.key_mode === undefined) return; // the owner's bits of `mode`: never too wide
+    const mode = parseFileMode(cert.key_mode);
+    if (!isWiderThan(mode, KEY_MODE_LIMIT)) return;
     problems.push({
-      path: cert.mode === undefined ? ['certs', index] : ['certs', index, 'mode'],
-      message: `${formatFileMode(mode)}${inherited} is wider than 0600, and it applies to the private key file`,
+      path: ['certs', index, 'key_mode'],
+      message: `${formatFileMode(mode)} is too wide for the private key and bundle: the owner's bits and group read at most (e.g. "0600" or "0640"), nothing for others`,
     });
   });
   return problems;

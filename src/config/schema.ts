@@ -87,6 +87,12 @@ const defaultsSchema = described(
     owner: z.optional(uidField),
     group: z.optional(gidField),
     refresh: z._default(durationField('how often static KV secrets are re-read'), '5m'),
+    on_change_wait: z._default(
+      durationField(
+        'on_change runs once the files it watches were quiet this long (at most 10x after the first change)',
+      ),
+      '1s',
+    ),
     kv_version: z.optional(kvVersionField),
     allow_insecure_dir: described(
       z._default(z.boolean(), false),

@@ -87,12 +87,12 @@ function certFiles(cert: CertConfig, issued: IssuedCert, output: PlannedOutput):
   const pem = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
   const files = [
     plannedFile(cert.cert, pem(issued.certificate), output),
-    plannedFile(cert.key, pem(issued.privateKey), output),
+    plannedFile(cert.key, pem(issued.privateKey), output, cert.keyMode),
   ];
   if (cert.ca) files.push(plannedFile(cert.ca, pem(issued.issuingCa), output));
   if (cert.bundle) {
     const bundle = [issued.privateKey, issued.certificate, ...chain].map(pem).join('');
-    files.push(plannedFile(cert.bundle, bundle, output));
+    files.push(plannedFile(cert.bundle, bundle, output, cert.keyMode));
   }
   return files;
 }

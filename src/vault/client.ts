@@ -30,6 +30,13 @@ export interface VaultClientOptions {
   redactor: Redactor;
   userAgent?: string;
   logger?: VaultLogger;
+  /**
+   * Default true: credentials found in bodies (`password`, `token`, ...) are registered with
+   * the redactor. Backup and restore pass false: they move thousands of secrets they never
+   * print, and registering each would make memory and every printed line's redaction grow
+   * with the count; they mask one secret's values in its errors instead (scrub-values.ts).
+   */
+  registerBodySecrets?: boolean;
 }
 
 export interface VaultClient {
@@ -101,7 +108,8 @@ export function createVaultClient(options: VaultClientOptions): VaultClient {
 
   async function send(method: VaultMethod, path: string, opts: VaultRequestOptions = {}) {
     options.redactor.add(opts.token); // first, so no later failure can quote it unmasked
-    registerSecrets(opts.body, options.redactor);
+    const registerBodies = options.registerBodySecrets !== false;
+    if (registerBodies) registerSecrets(opts.body, options.redactor);
     const wire = buildWireRequest(settings, method, path, opts);
     const started = performance.now();
     const result = await exchange({
@@ -114,7 +122,7 @@ export function createVaultClient(options: VaultClientOptions): VaultClient {
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
     });
     const answer = decode(method, path, result);
-    registerSecrets(answer.json, options.redactor);
+    if (registerBodies) registerSecrets(answer.json, options.redactor);
     options.logger?.debug(
       { method, path, status: result.status, durationMs: Math.round(performance.now() - started) },
       'vault request',

@@ -25,6 +25,7 @@ describe('keyturn agent: when the token cannot be extended', () => {
       dir.path,
       `
 auth: { approle: { secret_id: { file: secret-id } } }
+defaults: { on_change_wait: 0s }   # this test times re-logins, not the coalescing window
 secrets:
   - path: database/creds/app
     name: db
