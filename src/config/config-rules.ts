@@ -1,6 +1,11 @@
 import { AUTH_METHODS, configuredMethods } from './auth-schema.ts';
 import type { ConfigPath, RuleProblem } from './config-path.ts';
-import { checkDestinations } from './destination-rules.ts';
+import {
+  checkDestinations,
+  checkStateDirectory,
+  checkTemplateSources,
+} from './destination-rules.ts';
+import { tryParseDuration } from './duration.ts';
 import { formatFileMode, isWiderThan, parseFileMode } from './file-mode.ts';
 import { defaultFormat } from './normalize-config.ts';
 import type { ConfigFile, OnChangeEntry, SecretEntry } from './schema.ts';
@@ -209,6 +214,29 @@ function checkExecSignal(file: ConfigFile): RuleProblem[] {
   ];
 }
 
+/**
+ * Durations that parse but cannot work: a request timeout or retry delay under a millisecond
+ * (`timeout: 1ns`) would fail every request, and must be reported with its line like any
+ * other mistake, not at the first request.
+ */
+function checkShortDurations(file: ConfigFile): RuleProblem[] {
+  const vault = file.vault;
+  const fields: [string | number | undefined, ConfigPath][] = [
+    [vault.timeout, ['vault', 'timeout']],
+    [vault.retry.initial, ['vault', 'retry', 'initial']],
+    [vault.retry.max, ['vault', 'retry', 'max']],
+  ];
+  const problems: RuleProblem[] = [];
+  for (const [value, path] of fields) {
+    if (value === undefined) continue;
+    const parsed = tryParseDuration(value);
+    if (parsed.ok && parsed.ms < 1) {
+      problems.push({ path, message: `"${value}" is shorter than 1ms; use at least 1ms` });
+    }
+  }
+  return problems;
+}
+
 /** Every rule, in the order their messages are listed. */
 const configRules: readonly ConfigRule[] = [
   checkOneAuthMethod,
@@ -220,6 +248,9 @@ const configRules: readonly ConfigRule[] = [
   checkPrivateModes,
   checkDestinations,
   checkExecSignal,
+  checkStateDirectory,
+  checkTemplateSources,
+  checkShortDurations,
 ];
 
 /** Runs every rule and returns all their problems. */

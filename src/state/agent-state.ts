@@ -70,17 +70,38 @@ export async function readAgentState(file: string): Promise<AgentState | undefin
   return parsed;
 }
 
+/** Every field status reads, checked: a corrupt or hand-edited state is "unreadable" (1), never a crash (70). */
 function isAgentState(value: unknown): value is AgentState {
   const state = value as Partial<AgentState> | null;
   return (
     typeof state === 'object' &&
     state !== null &&
     state.version === 1 &&
-    typeof state.token?.expiresAt === 'number' &&
+    (state.pid === undefined || (Number.isSafeInteger(state.pid) && state.pid > 0)) &&
+    typeof state.startedAt === 'string' &&
+    typeof state.token === 'object' &&
+    state.token !== null &&
+    typeof state.token.accessor === 'string' &&
+    isInstant(state.token.expiresAt) &&
+    typeof state.token.renewable === 'boolean' &&
     Array.isArray(state.files) &&
+    state.files.every((file) => typeof file === 'string') &&
     Array.isArray(state.certs) &&
-    Array.isArray(state.leases)
+    state.certs.every((cert) => typeof cert?.path === 'string' && isInstant(cert.notAfter)) &&
+    Array.isArray(state.leases) &&
+    state.leases.every(
+      (lease) =>
+        typeof lease?.id === 'string' &&
+        typeof lease.path === 'string' &&
+        isInstant(lease.expiresAt),
+    ) &&
+    (state.lastRenewalAt === undefined || isInstant(state.lastRenewalAt))
   );
+}
+
+/** Epoch ms that a Date can hold (±8.64e15); 0 is "never expires". */
+function isInstant(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= 8.64e15;
 }
 
 function unreadable(file: string, why: string, cause?: unknown): KeyturnError {

@@ -4,6 +4,7 @@ import { VaultResponseError } from './errors.ts';
 import { type ExchangeResult, exchange } from './http-exchange.ts';
 import { nodeHttp, nodeHttps } from './node-http.ts';
 import { parseVaultResponse } from './parse-response.ts';
+import { parseVaultJson } from './parse-vault-json.ts';
 import { registerSecrets } from './register-secrets.ts';
 import { parseRetryAfterMs } from './retry-after.ts';
 import { loadTlsOptions, type VaultTlsOptions } from './tls-options.ts';
@@ -161,7 +162,7 @@ function decode(method: VaultMethod, path: string, result: ExchangeResult): Answ
   let isJson = false;
   if (result.body.length > 0) {
     try {
-      json = JSON.parse(result.body.toString('utf8'));
+      json = parseVaultJson(result.body.toString('utf8'));
       isJson = true;
     } catch {
       // leave json undefined: callers report "not JSON" without the text

@@ -80,8 +80,19 @@ export function createRetrier(
   now: () => number = Date.now,
 ): Retrier {
   const deadline = now() + settings.giveUpAfterMs;
-  const run = <T>(what: string, call: () => Promise<T>, isRetryable: (error: unknown) => boolean) =>
-    retry(() => call(), {
+  // An attempt started before the deadline ends at it: a server that accepts and never
+  // answers must not stretch start-up by a whole request timeout past give_up_after.
+  const attempt = <T>(what: string, call: () => Promise<T>, once: boolean): Promise<T> => {
+    const left = deadline - now();
+    return left > 0 ? beforeDeadline(what, call(), left, once) : call();
+  };
+  const run = <T>(
+    what: string,
+    call: () => Promise<T>,
+    isRetryable: (error: unknown) => boolean,
+    once = false,
+  ) =>
+    retry(() => attempt(what, call, once), {
       ...settings,
       giveUpAfterMs: Math.max(0, deadline - now()),
       clock: { now },
@@ -97,10 +108,28 @@ export function createRetrier(
     idempotent: (what, call) => run(what, call, isTransient),
     once: async (what, call) => {
       try {
-        return await run(what, call, onceRetryable);
+        return await run(what, call, onceRetryable, true);
       } catch (error) {
         throw explainOnce(what, error);
       }
     },
   };
+}
+
+/** `pending`, or 69 once `ms` have passed (the request is left to its own timeout; nobody awaits it). */
+function beforeDeadline<T>(what: string, pending: Promise<T>, ms: number, once: boolean) {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const more = once ? `; the request may have reached Vault, and ${spent}` : '';
+      reject(
+        new VaultUnavailableError(
+          `${what}: no answer before give_up_after ran out (${Math.round(ms)} ms left for this attempt)${more}`,
+          { details: { call: what } },
+        ),
+      );
+    }, ms);
+  });
+  pending.catch(() => undefined); // a late failure of the abandoned request is not unhandled
+  return Promise.race([pending, late]).finally(() => clearTimeout(timer));
 }
