@@ -9,6 +9,7 @@ const benches: [string, string][] = [
   ['Idle agent: memory and CPU between renewals', 'agent-idle.ts'],
   ['10,000 accelerated renewal cycles: heap and RSS', 'renewal-cycles.ts'],
   ['Fleet spread of first renewals', 'fleet-spread.ts'],
+  ['Backup and restore of 1,000 and 10,000 secrets', 'backup.ts'],
 ];
 
 let failed = 0;

@@ -1,173 +1,193 @@
-// `npm run bench`: start-time and throughput ratios, measured interleaved in one run so the
-// machine's noise hits every contender alike. Prints a Markdown table for the README.
+// `npm run bench` (first part): the four ratios of issue 8, each measured within one run,
+// contenders interleaved so the machine's noise hits them alike. Prints Markdown.
+//   1. `prestart` of 10 KV secrets vs a bare `node -e ''` (the .mjs and the executable)
+//   2. 10 KV + 1 certificate: keyturn vs the curl + jq script
+//   3. the idle `prestart --daemon` renewer's RSS vs an idle bare Node
+//   4. 1,000 secrets: keyturn's peak RSS vs the raw keep-alive client's
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startVaultServer, type VaultServer } from '../test/vault-server/index.ts';
+import { startVaultServer } from '../test/vault-server/index.ts';
+import { startRenewer, stopPid } from './idle-renewer.ts';
+import { delay, medianOf, procSample, waitUntilQuiet } from './proc-sample.ts';
+import {
+  cli,
+  executable,
+  median,
+  peakProbe,
+  prepare,
+  root,
+  type Timed,
+  timed,
+  timedPeak,
+  wrapped,
+  writeConfigs,
+} from './start-world.ts';
 
-const root = new URL('..', import.meta.url).pathname;
-const cli = join(root, 'dist/keyturn.mjs');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
-
-async function must(vault: VaultServer, path: string, body: unknown = {}) {
-  const response = await vault.write(path, body);
-  if (response.status >= 300) throw new Error(`${path}: ${response.status} ${response.text}`);
-  return response;
-}
-
-async function prepare(vault: VaultServer, many: number): Promise<string> {
-  await must(vault, 'sys/auth/approle', { type: 'approle' });
-  await must(vault, 'sys/policies/acl/bench', {
-    policy:
-      'path "secret/data/bench/*" { capabilities = ["read"] }\npath "pki/issue/web" { capabilities = ["update"] }\npath "sys/internal/ui/mounts/*" { capabilities = ["read"] }',
-  });
-  await must(vault, 'auth/approle/role/bench', { token_policies: ['bench'], token_ttl: '1h' });
-  await must(vault, 'sys/mounts/pki', { type: 'pki' });
-  await must(vault, 'pki/root/generate/internal', { common_name: 'bench CA', ttl: '720h' });
-  await must(vault, 'pki/roles/web', {
-    allowed_domains: ['service.consul'],
-    allow_subdomains: true,
-    key_type: 'ec',
-    ttl: '72h',
-  });
-  for (let i = 0; i < 10; i++)
-    await must(vault, `secret/data/bench/s${i}`, {
-      data: { user: `u${i}`, password: `p-${i}-${'x'.repeat(24)}` },
-    });
-  for (let i = 0; i < many; i++)
-    await must(vault, `secret/data/bench/m${i}`, { data: { value: `v-${i}-${'y'.repeat(40)}` } });
-  return (await vault.read('auth/approle/role/bench/role-id')).body.data.role_id;
-}
-
-const wrapped = async (vault: VaultServer) =>
-  (
-    await vault.request('POST', 'auth/approle/role/bench/secret-id', {
-      headers: { 'X-Vault-Wrap-TTL': '120s' },
-    })
-  ).body.wrap_info.token as string;
-
-/** Wall time of one process, in ms; fails loudly if it did not exit 0. */
-async function timed(
-  command: string,
-  args: string[],
-  env: Record<string, string> = {},
-  cwd?: string,
-): Promise<number> {
-  const started = process.hrtime.bigint();
-  const child = spawn(command, args, {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    cwd,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (c) => (stderr += c));
-  const [code] = await once(child, 'close');
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (code !== 0)
-    throw new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr.slice(0, 500)}`);
-  return ms;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-
-function keyturnConfig(secrets: string[], cert: boolean): string {
-  const lines = ['auth: { approle: { wrapped: true } }', 'secrets:'];
-  for (const s of secrets)
-    lines.push(`  - { path: secret/bench/${s}, format: json, to: out/${s}.json }`);
-  if (cert) {
-    lines.push(
-      'certs:',
-      '  - { role: web, common_name: bench.service.consul, ttl: 1h, cert: out/cert.pem, key: out/key.pem, ca: out/ca.pem }',
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
+const many = Number(process.env.BENCH_MANY ?? 1000);
+const withExe = existsSync(executable);
+const f = (ms: number) => `${ms.toFixed(0)} ms`;
+const mib = (kb: number) => `${(kb / 1024).toFixed(1)} MiB`;
+const load = () =>
+  loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' / ');
 
 await using vault = await startVaultServer();
 const work = await mkdtemp(join(tmpdir(), 'keyturn-bench-'));
 try {
-  const many = Number(process.env.BENCH_MANY ?? 1000);
   const roleId = await prepare(vault, many);
   const base = { VAULT_ADDR: vault.addr, VAULT_ROLE_ID: roleId };
-  await writeFile(
-    join(work, 'small.yaml'),
-    keyturnConfig(
-      Array.from({ length: 10 }, (_, i) => `s${i}`),
-      true,
-    ),
-  );
-  await writeFile(
-    join(work, 'many.yaml'),
-    keyturnConfig(
-      Array.from({ length: many }, (_, i) => `m${i}`),
-      false,
-    ),
-  );
-
-  // 1. Start: 10 KV secrets + 1 certificate, against a bare Node start and a curl + jq script.
-  const start = { bare: [] as number[], keyturn: [] as number[], shell: [] as number[] };
-  for (let r = 0; r < rounds + 2; r++) {
-    const dir = await mkdtemp(join(work, 'r'));
-    const bare = await timed(process.execPath, ['-e', '']);
-    const k = await timed(
-      process.execPath,
-      [cli, 'prestart', '--config', join(work, 'small.yaml'), '--log-level', 'warn'],
+  const configs = await writeConfigs(work, many);
+  const prestart = (program: string[], config: string, dir: string) => async () =>
+    timed(
+      program[0] as string,
+      [...program.slice(1), 'prestart', '--config', config, '--log-level', 'warn'],
       { ...base, VAULT_SECRET_ID: await wrapped(vault) },
       dir,
     );
-    const s = await timed('sh', [join(root, 'bench/shell-prestart.sh')], {
-      ...base,
-      VAULT_SECRET_ID: await wrapped(vault),
-      OUT: join(dir, 'sh'),
-      COUNT: '10',
-    });
-    if (r < 2) continue; // warm-up rounds: disk cache, first compile
-    start.bare.push(bare);
-    start.keyturn.push(k);
-    start.shell.push(s);
+  const mjs = [process.execPath, cli];
+  const exe = [executable];
+
+  // 1 + 2. Start time, interleaved rounds (2 warm-up rounds: disk cache, first compile).
+  const loadStart = load();
+  const start: Record<string, number[]> = { bare: [], mjs: [], exe: [], mjsCert: [], shell: [] };
+  for (let r = 0; r < rounds + 2; r++) {
+    const dir = await mkdtemp(join(work, 'r'));
+    const runs: [string, () => Promise<number>][] = [
+      ['bare', () => timed(process.execPath, ['-e', ''])],
+      ['mjs', prestart(mjs, configs.ten as string, dir)],
+      ...(withExe
+        ? [['exe', prestart(exe, configs.ten as string, dir)] as [string, () => Promise<number>]]
+        : []),
+      ['mjsCert', prestart(mjs, configs.tenCert as string, dir)],
+      [
+        'shell',
+        async () =>
+          timed('sh', [join(root, 'bench/shell-prestart.sh')], {
+            ...base,
+            VAULT_SECRET_ID: await wrapped(vault),
+            OUT: join(dir, 'sh'),
+            COUNT: '10',
+          }),
+      ],
+    ];
+    for (const [name, run] of runs) {
+      const ms = await run();
+      if (r >= 2) start[name]?.push(ms);
+    }
   }
 
-  // 2. Throughput: 1,000 secrets, keyturn vs a bare keep-alive client, both 16 at a time.
-  const bulk = { keyturn: [] as number[], raw: [] as number[] };
+  // 3. Idle renewer RSS: bare idle Node and one renewer per program, side by side.
+  const loadIdle = load();
+  const idle: Record<string, number[]> = { bare: [], mjs: [], exe: [] };
+  for (let r = 0; r < 3; r++) {
+    const bare = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)'], {
+      stdio: 'ignore',
+    });
+    const pids: [string, number][] = [['bare', bare.pid as number]];
+    try {
+      for (const [name, program] of [['mjs', mjs], ...(withExe ? [['exe', exe]] : [])] as [
+        string,
+        string[],
+      ][]) {
+        const dir = await mkdtemp(join(work, 'd'));
+        const config = join(dir, 'keyturn.yaml');
+        const { writeFile } = await import('node:fs/promises');
+        await writeFile(
+          config,
+          `state_dir: state\n${(await import('node:fs')).readFileSync(configs.ten as string, 'utf8')}`,
+        );
+        const pid = await startRenewer(
+          program[0] as string,
+          [...program.slice(1), 'prestart', '--config', config],
+          { ...base, VAULT_SECRET_ID: await wrapped(vault) },
+          dir,
+        );
+        pids.push([name, pid]);
+      }
+      await Promise.all(pids.map(([, pid]) => waitUntilQuiet(pid)));
+      const samples = new Map<string, number[]>();
+      for (let i = 0; i < 5; i++) {
+        for (const [name, pid] of pids) {
+          samples.set(name, [...(samples.get(name) ?? []), (await procSample(pid)).rssKb]);
+        }
+        await delay(200);
+      }
+      for (const [name, values] of samples) idle[name]?.push(medianOf(values));
+    } finally {
+      bare.kill();
+      for (const [name, pid] of pids) if (name !== 'bare') await stopPid(pid);
+    }
+  }
+
+  // 4. 1,000 secrets: peak RSS (and time) of keyturn vs the raw keep-alive client.
+  const loadMany = load();
+  const probe = await peakProbe(work);
+  const bulk: Record<string, Timed[]> = { keyturn: [], raw: [] };
   for (let r = 0; r < 5; r++) {
     const dir = await mkdtemp(join(work, 'm'));
-    await rm(join(dir, 'raw'), { force: true, recursive: true });
-    const { mkdir } = await import('node:fs/promises');
     await mkdir(join(dir, 'raw'), { mode: 0o700 });
-    bulk.keyturn.push(
-      await timed(
+    bulk.keyturn?.push(
+      await timedPeak(
+        probe,
         process.execPath,
-        [cli, 'prestart', '--config', join(work, 'many.yaml'), '--log-level', 'warn'],
+        [cli, 'prestart', '--config', configs.many as string, '--log-level', 'warn'],
         { ...base, VAULT_SECRET_ID: await wrapped(vault) },
         dir,
       ),
     );
-    bulk.raw.push(
-      await timed(process.execPath, [join(root, 'bench/raw-client.ts')], {
-        ...base,
-        VAULT_SECRET_ID: await wrapped(vault),
-        OUT: join(dir, 'raw'),
-        COUNT: String(many),
-      }),
+    bulk.raw?.push(
+      await timedPeak(
+        probe,
+        process.execPath,
+        [join(root, 'bench/raw-client.mjs')],
+        {
+          ...base,
+          VAULT_SECRET_ID: await wrapped(vault),
+          OUT: join(dir, 'raw'),
+          COUNT: String(many),
+        },
+        dir,
+      ),
     );
   }
 
-  const f = (ms: number) => `${ms.toFixed(0)} ms`;
-  const [b, k, s] = [median(start.bare), median(start.keyturn), median(start.shell)];
-  const [kb, rb] = [median(bulk.keyturn), median(bulk.raw)];
+  const m = (name: string) => median(start[name] ?? []);
+  const i = (name: string) => median(idle[name] ?? []);
+  const peak = (name: string) => median((bulk[name] ?? []).map((t) => t.peakKb ?? 0));
+  const wall = (name: string) => median((bulk[name] ?? []).map((t) => t.ms));
+  const met = (ok: boolean) => (ok ? 'yes' : '**no**');
+  const rows = [
+    `| bare \`node -e ''\` | ${f(m('bare'))} | 1.00× | | |`,
+    `| \`node keyturn.mjs prestart\`, 10 KV secrets | ${f(m('mjs'))} | ${(m('mjs') / m('bare')).toFixed(2)}× bare Node | ≤ 2× | ${met(m('mjs') / m('bare') <= 2)} |`,
+    ...(withExe
+      ? [
+          `| \`keyturn prestart\` (single executable), 10 KV secrets | ${f(m('exe'))} | ${(m('exe') / m('bare')).toFixed(2)}× bare Node | ≤ 2× | ${met(m('exe') / m('bare') <= 2)} |`,
+        ]
+      : []),
+    `| \`node keyturn.mjs prestart\`, 10 KV + 1 PKI cert | ${f(m('mjsCert'))} | | | |`,
+    `| curl + jq preStart script, same job | ${f(m('shell'))} | keyturn ${(m('shell') / m('mjsCert')).toFixed(2)}× faster | ≥ 3× | ${met(m('shell') / m('mjsCert') >= 3)} |`,
+    `| idle bare Node (\`setInterval\`), RSS | ${mib(i('bare'))} | 1.00× | | |`,
+    `| idle \`prestart --daemon\` renewer (.mjs), RSS | ${mib(i('mjs'))} | ${(i('mjs') / i('bare')).toFixed(2)}× | ≤ 1.3× | ${met(i('mjs') / i('bare') <= 1.3)} |`,
+    ...(withExe
+      ? [
+          `| idle renewer (single executable), RSS | ${mib(i('exe'))} | ${(i('exe') / i('bare')).toFixed(2)}× | ≤ 1.3× | ${met(i('exe') / i('bare') <= 1.3)} |`,
+        ]
+      : []),
+    `| raw keep-alive client, ${many} secrets: peak RSS | ${mib(peak('raw'))} (${f(wall('raw'))}) | 1.00× | | |`,
+    `| \`keyturn prestart\`, ${many} KV secrets: peak RSS | ${mib(peak('keyturn'))} (${f(wall('keyturn'))}) | ${(peak('keyturn') / peak('raw')).toFixed(2)}× | ≤ 1.5× | ${met(peak('keyturn') / peak('raw') <= 1.5)} |`,
+  ];
   process.stdout.write(
     [
-      `Node ${process.version}, ${rounds} interleaved rounds (medians); ${many} secrets: 5 rounds.`,
-      '',
-      '| what | median | ratio | target |',
-      '|---|---|---|---|',
-      `| bare \`node -e ''\` | ${f(b)} | 1.00× | |`,
-      `| \`keyturn prestart\`, 10 KV secrets + 1 PKI cert | ${f(k)} | ${(k / b).toFixed(2)}× bare Node | ≤ 2× |`,
-      `| curl + jq preStart script, same job | ${f(s)} | keyturn is ${(s / k).toFixed(2)}× faster | ≥ 3× |`,
-      `| \`keyturn prestart\`, ${many} KV secrets | ${f(kb)} | ${(kb / rb).toFixed(2)}× the raw client | ≤ 1.5× |`,
-      `| raw keep-alive client, same paths, concurrency 16 | ${f(rb)} | 1.00× | |`,
+      `Node ${process.version}; start: medians of ${rounds} interleaved rounds (load ${loadStart}); idle RSS: medians of 3 rounds (load ${loadIdle}); ${many} secrets: 5 rounds (load ${loadMany}).`,
+      withExe ? '' : '\n(dist/keyturn not built: `npm run build:sea` adds the single executable)\n',
+      '| what | measured | ratio | target | met |',
+      '|---|---|---|---|---|',
+      ...rows,
       '',
     ].join('\n'),
   );

@@ -1,5 +1,5 @@
 import type { Config } from '../config/config-types.ts';
-import type { AgentState, StateMode } from '../state/agent-state.ts';
+import type { AgentState, FailingGroup, StateMode } from '../state/agent-state.ts';
 import type { LiveSet } from './live-set.ts';
 
 export interface SnapshotMeta {
@@ -8,6 +8,8 @@ export interface SnapshotMeta {
   startedAt: string;
   /** Every destination of the last complete write. */
   files: string[];
+  /** Output groups failing now (the renewer's rewriter). */
+  failing?: FailingGroup[];
 }
 
 /** The state file's view of what the renewer (or a prestart) holds: no token, no secret. */
@@ -34,5 +36,6 @@ export function liveSnapshot(config: Config, live: LiveSet, meta: SnapshotMeta):
       expiresAt: lease.grantedAtMs + lease.durationMs,
     })),
     ...(live.lastRenewalAtMs === undefined ? {} : { lastRenewalAt: live.lastRenewalAtMs }),
+    ...(meta.failing?.length ? { failing: meta.failing } : {}),
   };
 }

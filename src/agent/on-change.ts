@@ -1,8 +1,6 @@
-import { constants, open } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { OnChange } from '../config/config-types.ts';
 import { ExitCode, KeyturnError, UsageError } from '../errors/keyturn-error.ts';
-import { checkParent } from '../files/safe-dir.ts';
+import { readCheckedFile } from '../files/read-checked-file.ts';
 import type { Output } from '../log/output.ts';
 
 export interface OnChangeDeps {
@@ -18,6 +16,11 @@ export interface OnChangeDeps {
   /** process.kill by default; injected by tests. */
   kill?: (pid: number, signal: NodeJS.Signals) => void;
 }
+
+/** How much of a command's output `--log-level debug` shows. */
+const OUTPUT_LINES_AT_DEBUG = 10;
+
+const byteLength = (text: unknown) => (typeof text === 'string' ? Buffer.byteLength(text) : 0);
 
 /** Why 500 ms: keyturn must be gone within a second of SIGTERM even if the command ignores it. */
 const FORCE_KILL_AFTER_MS = 500;
@@ -65,10 +68,25 @@ async function runCommand(
     forceKillAfterDelay: FORCE_KILL_AFTER_MS,
     maxBuffer: 1024 * 1024,
   });
-  // The output passes the redactor with every log line: a command that prints a secret
-  // keyturn wrote shows [REDACTED].
+  // The output itself is not logged at info: a command can print a secret in forms no
+  // redactor can know (issue 12). Its exit code, duration and sizes say what an operator
+  // needs; the last lines, redacted in every form keyturn knows, only at debug.
+  const log = deps.out.log;
+  log.info(
+    {
+      command: action.argv,
+      exitCode: result.exitCode ?? null,
+      durationMs: result.durationMs === undefined ? null : Math.round(result.durationMs),
+      stdoutBytes: byteLength(result.stdout),
+      stderrBytes: byteLength(result.stderr),
+    },
+    'on_change command finished',
+  );
   const output = typeof result.all === 'string' ? result.all.trim() : '';
-  if (output) deps.out.log.info({ command: action.argv, output }, 'on_change output');
+  if (output && log.isLevelEnabled('debug')) {
+    const lastLines = output.split('\n').slice(-OUTPUT_LINES_AT_DEBUG).join('\n');
+    log.debug({ command: action.argv, lastLines }, 'on_change output');
+  }
   if (result.timedOut) throw new Error(`${file} did not finish within ${action.timeoutMs} ms`);
   if (result.isCanceled) throw new Error(`${file} was stopped because keyturn is stopping`);
   if (result.failed) {
@@ -93,9 +111,10 @@ async function sendSignal(
   deps: OnChangeDeps,
 ): Promise<void> {
   const path = action.pidFile;
-  // Whoever can write that directory could point keyturn's signal at any process of its user.
-  await checkParent(dirname(path), { keyturnUid: deps.uid });
-  const pid = parsePid(await readSmallFile(path), path);
+  // Whoever can write that directory could point keyturn's signal at any process of its user;
+  // read like a template source: parent rule, no symlink, a small regular file.
+  const text = await readCheckedFile(path, 'pid file', { keyturnUid: deps.uid, maxBytes: 64 });
+  const pid = parsePid(text, path);
   const kill = deps.kill ?? ((target, signal) => process.kill(target, signal));
   kill(pid, action.signal);
 }
@@ -114,17 +133,4 @@ function parsePid(text: string, path: string): number {
     );
   }
   return Number(trimmed);
-}
-
-/** A regular file only: NOFOLLOW refuses a symlink, NONBLOCK a FIFO that would hang the read. */
-async function readSmallFile(path: string): Promise<string> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  try {
-    if (!(await handle.stat()).isFile()) throw new Error(`${path} is not a regular file`);
-    const buffer = Buffer.alloc(64);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, bytesRead).toString('utf8');
-  } finally {
-    await handle.close();
-  }
 }

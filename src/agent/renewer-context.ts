@@ -23,7 +23,10 @@ export interface RenewerContext {
   bounds: RenewRetryBounds;
   live: LiveSet;
   mounts: KvMounts;
-  /** Renders every file from `live`, writes those whose content changed, runs their on_change. */
+  /**
+   * Renders every output group from `live` on its own, writes those whose content changed, runs
+   * their on_change; a failing group is logged and recorded, never thrown.
+   */
   rewrite(signal: AbortSignal): Promise<void>;
   /** Records `live` in the state file for `status`. */
   saveState(): Promise<void>;

@@ -2,6 +2,7 @@ import type { Config } from '../config/config-types.ts';
 import type { Output } from '../log/output.ts';
 import type { PrestartResult } from '../prestart/run-prestart.ts';
 import { KvMounts } from '../sources/kv-mounts.ts';
+import type { SecretData } from '../sources/read-secret.ts';
 import { type AgentState, writeAgentState } from '../state/agent-state.ts';
 import { type Clock, systemTimers, type Timers } from '../timing/clock.ts';
 import { type Actor, runGroup } from '../timing/run-group.ts';
@@ -43,11 +44,13 @@ export interface RenewerInput {
   metrics?: RenewerMetrics;
   timers?: Timers;
   /** Recorded in the state file; default 'agent'. */
-  mode?: 'agent' | 'daemon';
+  mode?: 'agent' | 'daemon' | 'exec';
   /** Recorded in the state file; default this process. */
   pid?: number;
   /** Called once the renewer holds everything and its state is written (a daemon's "ready"). */
   onReady?: () => void;
+  /** After each rewrite, with every secret now held (`exec` restarts its child when its variables changed). */
+  onSecrets?: (secrets: readonly SecretData[]) => void;
   /** For tests of `on_change: { signal }`. */
   kill?: OnChangeDeps['kill'];
 }
@@ -99,6 +102,9 @@ function renewerContext(input: RenewerInput): RenewerContext {
     out,
     live,
     files: [...input.start.files.written, ...input.start.files.unchanged],
+    clock,
+    timers: input.timers ?? systemTimers,
+    signal: input.signal,
     ...(input.kill ? { kill: input.kill } : {}),
   });
   const meta = {
@@ -106,7 +112,9 @@ function renewerContext(input: RenewerInput): RenewerContext {
     pid: input.pid ?? process.pid,
     startedAt: new Date(clock.now()).toISOString(),
   } as const;
-  const snapshot = () => liveSnapshot(config, live, { ...meta, files: rewriter.files() });
+  const snapshot = () =>
+    liveSnapshot(config, live, { ...meta, files: rewriter.files(), failing: rewriter.failing() });
+  const saveState = stateSaver(input.stateFile, uid, snapshot, out);
   return {
     config,
     client: input.client,
@@ -124,8 +132,12 @@ function renewerContext(input: RenewerInput): RenewerContext {
       input.start.mounts instanceof KvMounts
         ? input.start.mounts
         : new KvMounts(input.client, singleAttempt, () => live.token.token, out.log),
-    rewrite: (signal) => rewriter.rewrite(signal),
-    saveState: stateSaver(input.stateFile, uid, snapshot, out),
+    // A group that starts or stops failing is news for `status` at once, whichever actor wrote.
+    rewrite: async () => {
+      if (await rewriter.rewrite()) await saveState();
+      input.onSecrets?.(live.secrets);
+    },
+    saveState,
   };
 }
 

@@ -64,13 +64,20 @@ function explainRefusal(error: VaultResponseError, wrapped: boolean): AuthError 
       { cause: error },
     );
   }
-  const spent = wrapped
-    ? ' The wrapping token was unwrapped for this attempt and is now spent: ask the launcher for a new one'
-    : '';
+  const refused = `AppRole login refused (${error.status}: ${text || 'no reason given'}).`;
+  if (wrapped) {
+    // Just unwrapped, so never used before: the role ID is what usually does not fit.
+    return new AuthError(
+      `${refused} The secret ID was unwrapped for this login, so it was fresh: most likely the ` +
+        'role ID does not belong to its role (check VAULT_ROLE_ID / auth.approle.role_id), or ' +
+        "the secret ID's TTL passed. The wrapping token is now spent: after fixing the cause, " +
+        'ask the launcher for a new one',
+      { cause: error },
+    );
+  }
   return new AuthError(
-    `AppRole login refused (${error.status}: ${text || 'no reason given'}). Likely causes: the ` +
-      'one-time secret ID was already used (a restarted container cannot reuse it), its TTL ' +
-      `passed, or the role ID does not belong to it.${spent}`,
+    `${refused} Likely causes: the one-time secret ID was already used (a restarted container ` +
+      'cannot reuse it), its TTL passed, or the role ID does not belong to it.',
     { cause: error },
   );
 }

@@ -1,5 +1,6 @@
 import { AuthError, VaultDataError } from '../errors/keyturn-error.ts';
 import { isInvalidToken, isPermissionDenied, VaultResponseError } from '../vault/errors.ts';
+import { seconds } from '../vault/parse-response.ts';
 import type { AuthDeps, AuthMethod, LoginResult, LoginStep } from './auth-method.ts';
 
 /** How log lines name each method. */
@@ -84,7 +85,9 @@ async function takeToken(
       `the token from ${step.source} is used as it is (its policy does not allow lookup-self, so its TTL is unknown and it is not renewed)`,
     );
   }
-  const ttlSeconds = typeof data.ttl === 'number' && data.ttl > 0 ? data.ttl : 0;
+  // Checked and clamped like every duration Vault sends (parse-response.ts): -5 is 65, 1e30 is 100 years.
+  const ttlMs = seconds(data.ttl, 'lookup-self ttl');
+  const ttlSeconds = ttlMs / 1000;
   deps.log.info(
     { method: 'token', accessor: data.accessor, ttl: ttlSeconds, policies: data.policies },
     `using the token from ${step.source}`,
@@ -92,7 +95,7 @@ async function takeToken(
   return {
     token: step.token,
     accessor: data.accessor ?? '',
-    ttlMs: ttlSeconds * 1000,
+    ttlMs,
     renewable: data.renewable === true,
     policies: data.policies ?? [],
     tokenType: data.type ?? 'service',

@@ -45,7 +45,8 @@ async function reloginPlan(config: JwtConfig, env: Env, now: number): Promise<Re
   }
   const exp = readJwtClaims(token)?.exp;
   if (exp !== undefined && exp * 1000 <= now) {
-    const at = new Date(exp * 1000).toISOString();
+    const date = new Date(exp * 1000);
+    const at = Number.isNaN(date.getTime()) ? `exp ${exp}` : date.toISOString(); // a hostile exp
     return { possible: false, why: `the JWT from ${where} expired at ${at}` };
   }
   return { possible: true, how: `the JWT from ${where}` };

@@ -68,8 +68,15 @@ function creationPathAllowed(path: string, options: UnwrapOptions): boolean {
   if (options.expectedCreationPath) return path === options.expectedCreationPath;
   const prefix = `auth/${options.mount}/role/`;
   const role = path.slice(prefix.length, -'/secret-id'.length);
-  return path.startsWith(prefix) && path.endsWith('/secret-id') && /^[^/]+$/.test(role);
+  return path.startsWith(prefix) && path.endsWith('/secret-id') && ROLE_NAME.test(role);
 }
+
+/**
+ * One role name as Vault allows it (framework.GenericNameRegex: word characters, `-` and `.`,
+ * starting and ending with a word character): `..`, `.`, ` ` or `a%2Fb` are not role names,
+ * and a creation path holding one did not come from a role's secret-id endpoint.
+ */
+const ROLE_NAME = /^\w(?:[\w.-]*\w)?$/;
 
 function refuseInvalidWrappingToken(error: unknown): never {
   if (error instanceof VaultResponseError && error.status === 400) {

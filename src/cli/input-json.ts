@@ -6,9 +6,11 @@ export interface JsonInput {
   secretId?: string;
   roleId?: string;
   passphrase?: string;
+  /** An unseal key share (`operator unseal`). */
+  key?: string;
 }
 
-const keys = ['secretId', 'roleId', 'passphrase'] as const;
+const keys = ['secretId', 'roleId', 'passphrase', 'key'] as const;
 
 /** Parses stdin; errors never quote the input, since it is made of secrets. */
 export function parseJsonInput(text: string, redactor: Redactor): JsonInput {
@@ -30,6 +32,11 @@ export function parseJsonInput(text: string, redactor: Redactor): JsonInput {
       throw new UsageError(`--input-json: "${key}" must be a non-empty string`);
     }
     redactor.add(value);
+    // Secret IDs, wrapping tokens and role IDs never hold whitespace: one that does was pasted
+    // wrong, and sent as it is it would fail as a "possible interception" (77), not as input.
+    if (key !== 'passphrase' && /\s/.test(value)) {
+      throw new UsageError(`--input-json: "${key}" contains whitespace (value not shown)`);
+    }
     input[key as (typeof keys)[number]] = value;
   }
   return input;

@@ -22,6 +22,7 @@ export function openVault(config: Config, ctx: CliContext, out: Output, input: J
       'TLS verification is OFF (VAULT_SKIP_VERIFY / tls.skip_verify): anyone on the path can read the secrets',
     );
   }
+  warnCleartext(settings.address, out);
   const withInput: Config = {
     ...config,
     auth: withJsonInput(config.auth, input),
@@ -52,4 +53,29 @@ function withJsonInput(auth: AuthConfig, input: JsonInput): AuthConfig {
     roleId: input.roleId ? { kind: 'literal', value: input.roleId } : auth.roleId,
     secretId: input.secretId ? { kind: 'literal', value: input.secretId } : auth.secretId,
   };
+}
+
+/**
+ * `http://` to anything but this machine sends the token and every secret in clear text to
+ * whoever is on the path. Allowed (dev setups, a local proxy), but said at every start.
+ */
+function warnCleartext(address: string, out: Output): void {
+  let url: URL;
+  try {
+    url = new URL(address);
+  } catch {
+    return; // resolveVaultSettings reports a bad address
+  }
+  if (url.protocol !== 'http:' || isLoopbackHost(url.hostname)) return;
+  out.log.warn(
+    { address: url.origin },
+    `Vault address ${url.origin} is http:// and not on this machine: the token and every secret cross the network unencrypted; use https://`,
+  );
+}
+
+/** localhost, 127.0.0.0/8 and ::1: traffic that never leaves the machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1') return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }

@@ -72,7 +72,7 @@ function buildProgram(print: (text: string) => void, printError: (text: string) 
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
-    .option('--input-json', 'read secretId / roleId / passphrase as JSON from stdin')
+    .option('--input-json', 'read secretId / roleId / passphrase / key as JSON from stdin')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: print, writeErr: printError, outputError: printError });

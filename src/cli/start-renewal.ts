@@ -14,8 +14,10 @@ export interface RenewalOptions {
   ctx: CliContext;
   start: RenewerInput['start'];
   stateFile: string;
-  mode: 'agent' | 'daemon';
+  mode: 'agent' | 'daemon' | 'exec';
   metricsAddr?: string;
+  /** After each rewrite, with every secret held (`exec`). */
+  onSecrets?: RenewerInput['onSecrets'];
   signal: AbortSignal;
 }
 
@@ -62,6 +64,7 @@ export async function startRenewal(options: RenewalOptions): Promise<Renewal> {
     stateFile: options.stateFile,
     ...(metrics ? { metrics: metrics.metrics } : {}),
     mode: options.mode,
+    ...(options.onSecrets ? { onSecrets: options.onSecrets } : {}),
     pid: ctx.pid,
     onReady: ready,
   });

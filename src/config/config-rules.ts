@@ -1,6 +1,11 @@
 import { AUTH_METHODS, configuredMethods } from './auth-schema.ts';
 import type { ConfigPath, RuleProblem } from './config-path.ts';
-import { checkDestinations } from './destination-rules.ts';
+import {
+  checkDestinations,
+  checkStateDirectory,
+  checkTemplateSources,
+} from './destination-rules.ts';
+import { tryParseDuration } from './duration.ts';
 import { formatFileMode, isWiderThan, parseFileMode } from './file-mode.ts';
 import { defaultFormat } from './normalize-config.ts';
 import type { ConfigFile, OnChangeEntry, SecretEntry } from './schema.ts';
@@ -13,6 +18,8 @@ type ConfigRule = (file: ConfigFile) => RuleProblem[];
 
 /** A private key or a token readable by group or others is one `ls` away from leaking. */
 const PRIVATE_MODE_LIMIT = 0o600;
+/** A key may be shared with a group that reads it (nginx's workers), never with others. */
+const KEY_MODE_LIMIT = 0o740;
 
 type SourceEntry = string | { env?: string; file?: string; remove_after_read?: boolean };
 
@@ -171,7 +178,10 @@ function checkNames(file: ConfigFile): RuleProblem[] {
   return problems;
 }
 
-/** The token sink and every certificate set (which holds a private key) stay within 0600. */
+/**
+ * The token sink stays within 0600; a certificate's key and bundle (key_mode) within the
+ * owner's bits plus group read. The certificate and CA are public: `mode` has no limit.
+ */
 function checkPrivateModes(file: ConfigFile): RuleProblem[] {
   const problems: RuleProblem[] = [];
   const sink = file.token.sink;
@@ -182,15 +192,48 @@ function checkPrivateModes(file: ConfigFile): RuleProblem[] {
     });
   }
   file.certs.forEach((cert, index) => {
-    const mode = parseFileMode(cert.mode ?? file.defaults.mode);
-    if (!isWiderThan(mode, PRIVATE_MODE_LIMIT)) return;
-    const inherited =
-      cert.mode === undefined ? ' (inherited from defaults.mode; set a mode here)' : '';
+    if (cert.key_mode === undefined) return; // the owner's bits of `mode`: never too wide
+    const mode = parseFileMode(cert.key_mode);
+    if (!isWiderThan(mode, KEY_MODE_LIMIT)) return;
     problems.push({
-      path: cert.mode === undefined ? ['certs', index] : ['certs', index, 'mode'],
-      message: `${formatFileMode(mode)}${inherited} is wider than 0600, and it applies to the private key file`,
+      path: ['certs', index, 'key_mode'],
+      message: `${formatFileMode(mode)} is too wide for the private key and bundle: the owner's bits and group read at most (e.g. "0600" or "0640"), nothing for others`,
     });
   });
+  return problems;
+}
+
+/** `exec.signal` is what `on_change: signal` sends; with another on_change it would do nothing. */
+function checkExecSignal(file: ConfigFile): RuleProblem[] {
+  if (file.exec.signal === undefined || file.exec.on_change === 'signal') return [];
+  return [
+    {
+      path: ['exec', 'signal'],
+      message: `applies only to on_change: signal (on_change is ${file.exec.on_change})`,
+    },
+  ];
+}
+
+/**
+ * Durations that parse but cannot work: a request timeout or retry delay under a millisecond
+ * (`timeout: 1ns`) would fail every request, and must be reported with its line like any
+ * other mistake, not at the first request.
+ */
+function checkShortDurations(file: ConfigFile): RuleProblem[] {
+  const vault = file.vault;
+  const fields: [string | number | undefined, ConfigPath][] = [
+    [vault.timeout, ['vault', 'timeout']],
+    [vault.retry.initial, ['vault', 'retry', 'initial']],
+    [vault.retry.max, ['vault', 'retry', 'max']],
+  ];
+  const problems: RuleProblem[] = [];
+  for (const [value, path] of fields) {
+    if (value === undefined) continue;
+    const parsed = tryParseDuration(value);
+    if (parsed.ok && parsed.ms < 1) {
+      problems.push({ path, message: `"${value}" is shorter than 1ms; use at least 1ms` });
+    }
+  }
   return problems;
 }
 
@@ -204,6 +247,10 @@ const configRules: readonly ConfigRule[] = [
   checkNames,
   checkPrivateModes,
   checkDestinations,
+  checkExecSignal,
+  checkStateDirectory,
+  checkTemplateSources,
+  checkShortDurations,
 ];
 
 /** Runs every rule and returns all their problems. */

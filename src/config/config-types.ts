@@ -8,6 +8,7 @@
 
 import type { RetrySettings } from '../vault/retrier.ts';
 import type { VaultTlsOptions } from '../vault/tls-options.ts';
+import type { RelativePaths } from './relative-paths.ts';
 
 export type SecretFormat = 'raw' | 'json' | 'yaml' | 'env' | 'docker-env' | 'files';
 export type KeyType = 'ec' | 'rsa' | 'ed25519';
@@ -77,6 +78,8 @@ export interface FileOptions {
   group?: number;
   allowInsecureDir: boolean;
   onChange?: OnChange;
+  /** on_change runs once the item's files were quiet this long (SPEC §6; capped at 10×). */
+  onChangeWaitMs: number;
 }
 
 export interface SecretConfig extends FileOptions {
@@ -104,6 +107,8 @@ export interface CertConfig extends FileOptions {
   keyType: KeyType;
   cert: string;
   key: string;
+  /** The key's and the bundle's mode: the cert and CA are public and get `mode`. */
+  keyMode: number;
   ca?: string;
   bundle?: string;
   /** Fraction of the lifetime (0 < renewAt < 1) at which the certificate is re-issued. */
@@ -115,6 +120,20 @@ export interface TemplateConfig extends FileOptions {
   to: string;
 }
 
+/** `exec:` (SPEC §3): how `keyturn exec -- CMD` runs its child. */
+export interface ExecConfig {
+  /** When a secret in the child's environment changes. */
+  onChange: 'restart' | 'signal' | 'none';
+  /** Sent for `onChange: 'signal'`. */
+  signal: NodeJS.Signals;
+  /** Asks the child to stop before a restart. */
+  stopSignal: NodeJS.Signals;
+  /** Then SIGKILL. */
+  stopTimeoutMs: number;
+  /** Changes closer together than this make one restart (or signal). */
+  onChangeWaitMs: number;
+}
+
 export interface Config {
   vault: VaultFileSettings;
   auth: AuthConfig;
@@ -122,6 +141,9 @@ export interface Config {
   secrets: SecretConfig[];
   certs: CertConfig[];
   templates: TemplateConfig[];
+  exec: ExecConfig;
   /** Where the renewer keeps state.json, its lock and log; undefined = the default (state-paths.ts). */
   stateDir?: string;
+  /** The paths written relatively, for error messages; absent when every path was absolute. */
+  relativePaths?: RelativePaths;
 }

@@ -65,3 +65,32 @@ export function checkDestinations(config: ConfigFile): RuleProblem[] {
   }
   return problems;
 }
+
+/**
+ * keyturn's own state, lock and log live in `state_dir`; a secret written there could be
+ * swept, overwritten or read back as state. Only an explicit `state_dir` can be checked here
+ * (the default depends on the user keyturn runs as).
+ */
+export function checkStateDirectory(config: ConfigFile): RuleProblem[] {
+  if (config.state_dir === undefined) return [];
+  const stateDir = normalise(config.state_dir);
+  return listDestinations(config)
+    .filter((d) => d.file === stateDir || d.file.startsWith(`${stateDir === '/' ? '' : stateDir}/`))
+    .map((d) => ({
+      path: d.path,
+      message: `${d.file} is inside state_dir ${stateDir}, which holds keyturn's own state, lock and log`,
+    }));
+}
+
+/** A template written over its own source would render its output the next time. */
+export function checkTemplateSources(config: ConfigFile): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  config.templates.forEach((template, index) => {
+    if (normalise(template.to) !== normalise(template.source)) return;
+    problems.push({
+      path: ['templates', index, 'to'],
+      message: `${template.to} is the template's own source: the first render would replace it`,
+    });
+  });
+  return problems;
+}

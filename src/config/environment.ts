@@ -37,12 +37,17 @@ const vaultUrl = makeValidator<string>((input) => {
   return input;
 });
 
-// Strict on purpose: a typo like `VAULT_SKIP_VERIFY=flase` must not switch TLS checks off
-// (nor silently leave them on while the operator believes otherwise).
-const strictBoolean = makeValidator<boolean>((input) => {
-  if (input === 'true' || input === '1') return true;
-  if (input === 'false' || input === '0') return false;
-  throw new EnvError('expected true, false, 1 or 0');
+// Go's strconv.ParseBool, which the Vault CLI reads VAULT_SKIP_VERIFY with: the same values
+// mean the same here. Anything else is an error, never "skip": a typo like `flase` must not
+// switch TLS checks off (nor silently leave them on while the operator believes otherwise).
+const GO_TRUE: ReadonlySet<string> = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+const GO_FALSE: ReadonlySet<string> = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
+const goBoolean = makeValidator<boolean>((input) => {
+  if (GO_TRUE.has(input)) return true;
+  if (GO_FALSE.has(input)) return false;
+  throw new EnvError(
+    `expected a boolean as the Vault CLI reads it (1 t T TRUE true True, or 0 f F FALSE false False), got "${input}"`,
+  );
 });
 
 // A token or secret ID with a stray newline (`$(cat file)` of a file ending in one) or
@@ -62,7 +67,7 @@ const specs = {
   VAULT_CLIENT_CERT: str(optional),
   VAULT_CLIENT_KEY: str(optional),
   VAULT_TLS_SERVER_NAME: str(optional),
-  VAULT_SKIP_VERIFY: strictBoolean(optional),
+  VAULT_SKIP_VERIFY: goBoolean(optional),
   VAULT_NAMESPACE: str(optional),
   VAULT_ROLE_ID: credential(optional),
   VAULT_SECRET_ID: credential(optional),

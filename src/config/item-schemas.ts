@@ -23,6 +23,11 @@ const fileKeys = {
   group: z.optional(gidField),
   allow_insecure_dir: optionalKey(z.boolean(), 'accept a parent dir others can write'),
   on_change: z.optional(onChangeSchema),
+  on_change_wait: z.optional(
+    durationField(
+      'quiet time before on_change runs (default 1s; at most 10x after the first change)',
+    ),
+  ),
 };
 
 export const secretSchema = described(
@@ -69,7 +74,11 @@ export const certSchema = described(
     ttl: z.optional(durationField('requested certificate lifetime (default: the role TTL)')),
     key_type: described(z._default(z.enum(['ec', 'rsa', 'ed25519']), 'ec'), 'ec is P-256'),
     cert: described(pathField, 'certificate file'),
-    key: described(pathField, 'private key file (never wider than 0600)'),
+    key: described(pathField, 'private key file (written with key_mode)'),
+    key_mode: optionalKey(
+      modeField,
+      'mode of the key and bundle (default: mode with only the owner bits; group read allowed, nothing for others)',
+    ),
     ca: optionalKey(pathField, 'issuing CA file'),
     bundle: optionalKey(pathField, 'key + cert + chain in one file'),
     renew_at: described(

@@ -89,7 +89,14 @@ function ruleProblemsDespite(data: unknown, issues: LocatedIssue[]): LocatedIssu
 function parseYaml(text: string, fileName: string): Parsed {
   const lineCounter = new LineCounter();
   // prettyErrors off: its messages quote the source line, which may hold a literal secret ID.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // logLevel error: the yaml library would otherwise print its warnings itself, to stderr,
+  // past the redactor and outside the JSON log (one quotes a mapping used as a key).
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    logLevel: 'error',
+  });
   const redactor = new Redactor();
   for (const path of CREDENTIAL_PATHS) {
     const { node, key, complete } = findNode(doc, path);

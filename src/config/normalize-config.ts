@@ -1,8 +1,8 @@
-import { resolve } from 'node:path';
 import { normalizeAuth } from './auth-schema.ts';
 import type {
   CertConfig,
   Config,
+  ExecConfig,
   FileOptions,
   OnChange,
   SecretConfig,
@@ -10,6 +10,7 @@ import type {
 } from './config-types.ts';
 import { parseDuration } from './duration.ts';
 import { parseFileMode } from './file-mode.ts';
+import { type RelativePaths, resolveNoting } from './relative-paths.ts';
 import type { CertEntry, ConfigFile, OnChangeEntry, SecretEntry, TemplateEntry } from './schema.ts';
 
 /** A command that hangs must not hold up renewal forever; 30s covers a reload or restart. */
@@ -25,7 +26,8 @@ type Defaults = ConfigFile['defaults'] & { path: (value: string) => string };
 export function normalizeConfig(file: ConfigFile, cwd: string): Config {
   const { vault, auth, token } = file;
   const tls = vault.tls ?? {};
-  const path = (value: string) => resolve(cwd, value);
+  const relative: RelativePaths = { cwd, paths: {} };
+  const path = (value: string) => resolveNoting(cwd, value, relative);
   const optionalPath = (value: string | undefined) =>
     value === undefined ? undefined : path(value);
   const defaults = { ...file.defaults, path };
@@ -56,7 +58,9 @@ export function normalizeConfig(file: ConfigFile, cwd: string): Config {
     secrets: file.secrets.map((entry) => normalizeSecret(entry, defaults)),
     certs: file.certs.map((entry) => normalizeCert(entry, defaults)),
     templates: file.templates.map((entry) => normalizeTemplate(entry, defaults)),
+    exec: normalizeExec(file.exec),
     ...(file.state_dir === undefined ? {} : { stateDir: path(file.state_dir) }),
+    ...(Object.keys(relative.paths).length > 0 ? { relativePaths: relative } : {}),
   };
 }
 
@@ -78,7 +82,10 @@ function normalizeOnChange(
   };
 }
 
-type FileEntry = Pick<SecretEntry, 'mode' | 'owner' | 'group' | 'allow_insecure_dir' | 'on_change'>;
+type FileEntry = Pick<
+  SecretEntry,
+  'mode' | 'owner' | 'group' | 'allow_insecure_dir' | 'on_change' | 'on_change_wait'
+>;
 
 /** Per-item values win over `defaults:`. */
 function fileOptions(entry: FileEntry, defaults: Defaults): FileOptions {
@@ -88,6 +95,7 @@ function fileOptions(entry: FileEntry, defaults: Defaults): FileOptions {
     group: entry.group ?? defaults.group,
     allowInsecureDir: entry.allow_insecure_dir ?? defaults.allow_insecure_dir,
     onChange: normalizeOnChange(entry.on_change, defaults.path),
+    onChangeWaitMs: parseDuration(entry.on_change_wait ?? defaults.on_change_wait),
   };
 }
 
@@ -114,8 +122,11 @@ function normalizeSecret(entry: SecretEntry, defaults: Defaults): SecretConfig {
 }
 
 function normalizeCert(entry: CertEntry, defaults: Defaults): CertConfig {
+  const options = fileOptions(entry, defaults);
   return {
-    ...fileOptions(entry, defaults),
+    ...options,
+    keyMode:
+      entry.key_mode === undefined ? privateKeyMode(options.mode) : parseFileMode(entry.key_mode),
     mount: entry.mount,
     role: entry.role,
     commonName: entry.common_name,
@@ -129,6 +140,22 @@ function normalizeCert(entry: CertEntry, defaults: Defaults): CertConfig {
     bundle: entry.bundle === undefined ? undefined : defaults.path(entry.bundle),
     renewAt: entry.renew_at,
   };
+}
+
+/** SIGHUP by default: the usual "reload your configuration" signal. */
+function normalizeExec(entry: ConfigFile['exec']): ExecConfig {
+  return {
+    onChange: entry.on_change,
+    signal: (entry.signal ?? 'SIGHUP') as NodeJS.Signals,
+    stopSignal: entry.stop_signal as NodeJS.Signals,
+    stopTimeoutMs: parseDuration(entry.stop_timeout),
+    onChangeWaitMs: parseDuration(entry.on_change_wait),
+  };
+}
+
+/** A public certificate may be 0644; its key by default keeps only the owner's bits (0600). */
+export function privateKeyMode(mode: number): number {
+  return mode & 0o700;
 }
 
 function normalizeTemplate(entry: TemplateEntry, defaults: Defaults): TemplateConfig {

@@ -98,12 +98,20 @@ export const ipField = z
   .check(z.refine((value) => isIP(value) !== 0, { error: 'expected an IPv4 or IPv6 address' }));
 
 const SIGNALS = new Set(Object.keys(constants.signals));
-const signalField = described(
-  z.string().check(
-    z.refine((value) => SIGNALS.has(value), {
-      error: (issue) => `expected a signal name like SIGHUP, got "${String(issue.input)}"`,
-    }),
-  ),
+
+/** A signal name Node knows (`SIGHUP`), with what it is for. */
+export function signalNameField(description: string) {
+  return described(
+    z.string().check(
+      z.refine((value) => SIGNALS.has(value), {
+        error: (issue) => `expected a signal name like SIGHUP, got "${String(issue.input)}"`,
+      }),
+    ),
+    description,
+  );
+}
+
+const signalField = signalNameField(
   'signal sent to the process whose pid is in pid_file, e.g. SIGHUP',
 );
 

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { authSchema } from './auth-schema.ts';
+import { execSchema } from './exec-schema.ts';
 import { certSchema, secretSchema, templateSchema } from './item-schemas.ts';
 import {
   described,
@@ -86,6 +87,12 @@ const defaultsSchema = described(
     owner: z.optional(uidField),
     group: z.optional(gidField),
     refresh: z._default(durationField('how often static KV secrets are re-read'), '5m'),
+    on_change_wait: z._default(
+      durationField(
+        'on_change runs once the files it watches were quiet this long (at most 10x after the first change)',
+      ),
+      '1s',
+    ),
     kv_version: z.optional(kvVersionField),
     allow_insecure_dir: described(
       z._default(z.boolean(), false),
@@ -104,9 +111,10 @@ export const configFileSchema = described(
     secrets: z._default(z.array(secretSchema), []),
     certs: z._default(z.array(certSchema), []),
     templates: z._default(z.array(templateSchema), []),
+    exec: execSchema,
     state_dir: optionalKey(
       pathField,
-      'directory of the renewer state, lock and log (default /run/keyturn as root, else $TMPDIR/keyturn-<uid>)',
+      'where each config keeps its state, lock and renewer log, in a directory of its own (default $KEYTURN_STATE_DIR, else /run/keyturn as root, else $TMPDIR/keyturn-<uid>)',
     ),
   }),
   'keyturn configuration (SPEC §3)',

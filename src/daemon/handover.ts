@@ -5,6 +5,7 @@ import { ExitCode, KeyturnError } from '../errors/keyturn-error.ts';
 import type { LogLevel } from '../log/output.ts';
 import type { Redactor } from '../log/redactor.ts';
 import type { PrestartResult } from '../prestart/run-prestart.ts';
+import { parseVaultJson } from '../vault/parse-vault-json.ts';
 
 /**
  * What `prestart --daemon` hands its renewer over the inherited pipe (fd 3), once, as one
@@ -66,7 +67,8 @@ export function encodeHandover(handover: RenewerHandover): string {
 export function decodeHandover(text: string): RenewerHandover {
   let value: unknown;
   try {
-    value = JSON.parse(text, (_key, item: unknown) =>
+    // Exact like the client's parse: a big integer in secret data stays exact in the renewer.
+    value = parseVaultJson(text, (_key, item: unknown) =>
       isBytes(item) ? new Uint8Array(Buffer.from(item.$bytes, 'base64')) : item,
     );
   } catch {

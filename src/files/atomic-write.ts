@@ -5,7 +5,7 @@ import { FileWriteError, KeyturnError, UsageError } from '../errors/keyturn-erro
 import { checkDestination } from './check-destination.ts';
 import { checkParentOnce, parentOptions } from './check-parent-once.ts';
 import { describeErrno } from './describe-errno.ts';
-import { ensureSafeParent, syncDirectory } from './safe-dir.ts';
+import { openSafeParent, type SafeDir } from './safe-dir.ts';
 import { tempFileName } from './temp-file-name.ts';
 
 export interface AtomicWriteOptions {
@@ -22,12 +22,12 @@ export interface AtomicWriteOptions {
    * Parent checks already made by this write set, by directory and options: a thousand
    * files in one directory walk its path once, not a thousand times.
    */
-  parents?: Map<string, Promise<string>>;
+  parents?: Map<string, Promise<SafeDir>>;
   /**
    * A write set fsyncs each directory once, after all its renames, instead of once per file:
    * each file is still atomic; the set is durable when the set returns.
    */
-  unsyncedDirs?: Set<string>;
+  unsyncedDirs?: Set<SafeDir>;
 }
 
 export type WriteOutcome = 'written' | 'unchanged';
@@ -45,13 +45,28 @@ export async function writeFileAtomic(
   assertFileMode(opts.mode, dest);
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   const parent = parentOptions(opts, opts.keyturnUid);
-  const dir = await checkParentOnce(opts.parents, dirname(dest), parent, ensureSafeParent);
-  // From here on, work in the real directory that was checked, not the path as given.
-  const path = join(dir, destinationName(dest));
-  const existing = await checkDestination(path);
-  if (existing !== undefined && (await isUpToDate(path, existing, bytes, opts))) return 'unchanged';
-  await replaceFile(dir, path, bytes, opts);
-  return 'written';
+  const name = destinationName(dest);
+  const dir = await checkParentOnce(opts.parents, dirname(dest), parent, openSafeParent);
+  try {
+    // From here on, work inside the directory that was checked (held open), not the path as
+    // given: swapping a directory on the way for a symlink now changes nothing.
+    const target = { name, path: join(dir.path, name), at: dir.at(name) };
+    const existing = await checkDestination(target.at, target.path);
+    if (existing !== undefined && (await isUpToDate(target, existing, bytes, opts)))
+      return 'unchanged';
+    await replaceFile(dir, target, bytes, opts);
+    return 'written';
+  } finally {
+    // A write set closes the directories it shares once the set is done.
+    if (!opts.parents) await dir.close();
+  }
+}
+
+/** A destination: its name, its real path for messages, and how to reach it inside the held directory. */
+interface Target {
+  name: string;
+  path: string;
+  at: string;
 }
 
 /** Refuses modes outside 0000–0777: set-id and sticky bits have no business on a secret file. */
@@ -80,7 +95,7 @@ function hasWantedAttributes(stats: Stats, size: number, opts: AtomicWriteOption
 
 /** True when the regular file seen by lstat still is that file and holds exactly `bytes` with the wanted mode and owner. */
 async function isUpToDate(
-  path: string,
+  { path, at }: Target,
   seen: Stats,
   bytes: Uint8Array,
   opts: AtomicWriteOptions,
@@ -90,7 +105,7 @@ async function isUpToDate(
   // fails or returns at once instead of following it or blocking.
   let handle: FileHandle;
   try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    handle = await open(at, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
     throw writeError(path, 'reading the current file', err);
   }
@@ -107,12 +122,12 @@ async function isUpToDate(
 
 /** Temp file in the same directory, final owner and mode before any byte, fsync, rename, fsync dir. */
 async function replaceFile(
-  dir: string,
-  path: string,
+  dir: SafeDir,
+  { path, at }: Target,
   bytes: Uint8Array,
   opts: AtomicWriteOptions,
 ): Promise<void> {
-  const temp = join(dir, tempFileName());
+  const temp = dir.at(tempFileName());
   let handle: FileHandle | undefined;
   let step = 'creating a temporary file';
   try {
@@ -133,10 +148,10 @@ async function replaceFile(
     await handle.close();
     handle = undefined;
     step = 'renaming over the destination';
-    await rename(temp, path);
+    await rename(temp, at);
     step = 'flushing the directory';
     if (opts.unsyncedDirs) opts.unsyncedDirs.add(dir);
-    else await syncDirectory(dir);
+    else await dir.sync();
   } catch (err) {
     await handle?.close().catch(() => undefined);
     await rm(temp, { force: true }).catch(() => undefined);

@@ -6,11 +6,12 @@ import { describeErrno, errnoCode } from './describe-errno.ts';
 /**
  * Looks at a destination with lstat (never follows it, never opens it) and refuses anything
  * that is not a regular file; returns its stats, or undefined when it does not exist yet.
+ * `at` is how to reach it (inside a held directory), `path` its name in messages.
  */
-export async function checkDestination(path: string): Promise<Stats | undefined> {
+export async function checkDestination(at: string, path = at): Promise<Stats | undefined> {
   let stats: Stats;
   try {
-    stats = await lstat(path);
+    stats = await lstat(at);
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return undefined;
     throw new FileWriteError(`cannot inspect ${path}: ${describeErrno(err)}`, {

@@ -22,6 +22,9 @@ function assertPlainFileName(key: string, source = 'secret'): void {
   else if (key === '.' || key === '..') why = 'names a directory';
   else if (key.includes('/')) why = "contains '/'";
   else if (key.includes('\0')) why = 'contains a NUL byte';
+  else if (/[\n\r]/.test(key)) why = 'contains a line break';
+  else if (key.startsWith('-')) why = "starts with '-', which commands would read as an option";
+  else if (key.trim() === '') why = 'is only spaces';
   else if (key.startsWith(TEMP_PREFIX))
     why = `starts with ${TEMP_PREFIX}, which keyturn uses for temporary files`;
   else if (Buffer.byteLength(key) > 255) why = 'is longer than 255 bytes';

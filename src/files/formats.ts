@@ -1,4 +1,3 @@
-import { stringify } from 'yaml';
 import { UsageError, VaultDataError } from '../errors/keyturn-error.ts';
 import { renderDockerEnv, renderEnv } from './env-format.ts';
 import { valueText } from './value-text.ts';
@@ -7,11 +6,12 @@ import { valueText } from './value-text.ts';
 export type SecretFormat = 'raw' | 'json' | 'yaml' | 'env' | 'docker-env';
 
 /**
- * Renders a secret's data as file content. `field` is required by `raw`; `source` (the Vault
+ * Renders a secret's data as file content (`yaml` is yaml-format.ts: its library is loaded
+ * only when a secret asks for it, which a prestart or renewer seldom does). `field` is required by `raw`; `source` (the Vault
  * path) only labels errors. Errors name keys and fields, never values.
  */
 export function renderSecret(
-  format: SecretFormat,
+  format: Exclude<SecretFormat, 'yaml'>,
   data: Record<string, unknown>,
   field?: string,
   source = 'secret',
@@ -21,9 +21,6 @@ export function renderSecret(
       return renderRaw(data, field, source);
     case 'json':
       return `${JSON.stringify(data, null, 2)}\n`;
-    case 'yaml':
-      // lineWidth 0: never fold a long value over lines, which naive readers get wrong.
-      return stringify(data, { lineWidth: 0 });
     case 'env':
       return renderEnv(data, source);
     case 'docker-env':

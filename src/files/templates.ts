@@ -1,34 +1,41 @@
-import { readFile } from 'node:fs/promises';
 import Mustache from 'mustache';
 import { UsageError, VaultDataError } from '../errors/keyturn-error.ts';
-import { describeErrno } from './describe-errno.ts';
+import { readCheckedFile } from './read-checked-file.ts';
+import type { ParentOptions } from './safe-dir.ts';
 import { valueText } from './value-text.ts';
 
 /** What templates see: `{{secrets.<name>.<key>}}` for every secret with a `name:`. */
 export type TemplateSecrets = Record<string, Record<string, unknown>>;
 
+/** Where a template source is read from, and for whom (the parent rule of its output). */
+export type TemplateSourceOptions = ParentOptions;
+
+/** A template larger than this is a mistake (or /dev/zero behind a hard link), not a config. */
+export const MAX_TEMPLATE_BYTES = 1024 * 1024;
+
 /** Reads a Mustache template from `sourcePath` and renders it over `{ secrets }` (strict: see renderTemplateSource). */
 export async function renderTemplate(
   sourcePath: string,
   secrets: TemplateSecrets,
+  opts: TemplateSourceOptions,
 ): Promise<string> {
-  return renderTemplateSource(await readTemplate(sourcePath), secrets, sourcePath);
+  return renderTemplateSource(await readTemplate(sourcePath, opts), secrets, sourcePath);
 }
 
 /** Reads and parses a template without rendering it: what can be judged before any secret is known. */
-export async function checkTemplate(sourcePath: string): Promise<void> {
-  parseTemplate(new StrictWriter(), await readTemplate(sourcePath), sourcePath);
+export async function checkTemplate(
+  sourcePath: string,
+  opts: TemplateSourceOptions,
+): Promise<void> {
+  parseTemplate(new StrictWriter(), await readTemplate(sourcePath, opts), sourcePath);
 }
 
-async function readTemplate(sourcePath: string): Promise<string> {
-  try {
-    return await readFile(sourcePath, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read template ${sourcePath}: ${describeErrno(err)}`, {
-      cause: err,
-      details: { path: sourcePath },
-    });
-  }
+/**
+ * A source gets the rules of a destination (issue 12): read as root, a template its output's
+ * owner could point at /etc/shadow would hand them that file's content.
+ */
+function readTemplate(sourcePath: string, opts: TemplateSourceOptions): Promise<string> {
+  return readCheckedFile(sourcePath, 'template', { ...opts, maxBytes: MAX_TEMPLATE_BYTES });
 }
 
 /** Parses (a syntax error is the config's fault: 64) and refuses partials. */

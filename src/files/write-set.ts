@@ -6,7 +6,7 @@ import { assertFileMode, writeFileAtomic } from './atomic-write.ts';
 import { checkDestination } from './check-destination.ts';
 import { checkParentOnce, parentOptions } from './check-parent-once.ts';
 import { describeErrno } from './describe-errno.ts';
-import { checkParent, ensureSafeParent, type ParentPlan, syncDirectory } from './safe-dir.ts';
+import { checkParent, ensureSafeParent, type ParentPlan, type SafeDir } from './safe-dir.ts';
 
 /** Files written at once; each holds a descriptor and waits on fsync. */
 const WRITE_CONCURRENCY = 16;
@@ -77,8 +77,8 @@ export async function writeFileSet(
  */
 async function writeEach(files: PlannedFile[], opts: WriteSetOptions) {
   const limit = pLimit(WRITE_CONCURRENCY);
-  const checkedParents = new Map<string, Promise<string>>();
-  const unsyncedDirs = new Set<string>();
+  const checkedParents = new Map<string, Promise<SafeDir>>();
+  const unsyncedDirs = new Set<SafeDir>();
   const written: string[] = [];
   const unchanged: string[] = [];
   let failure: { path: string; err: unknown } | undefined;
@@ -107,11 +107,16 @@ async function writeEach(files: PlannedFile[], opts: WriteSetOptions) {
   // files that were replaced).
   for (const dir of unsyncedDirs) {
     try {
-      await syncDirectory(dir);
+      await dir.sync();
     } catch (err) {
-      failure ??= { path: dir, err };
+      failure ??= { path: dir.path, err };
     }
   }
+  for (const held of checkedParents.values())
+    await held.then(
+      (dir) => dir.close(),
+      () => undefined,
+    );
   return { written, unchanged, failure };
 }
 
@@ -144,7 +149,7 @@ async function validateFile(
   const parent = parentOptions(file, opts.keyturnUid);
   const plan = await checkParentOnce(parents, dirname(file.path), parent, checkParent);
   try {
-    await access(plan.existing, constants.W_OK | constants.X_OK);
+    await access(plan.existing, constants.W_OK | constants.X_OK); // real path, just checked
   } catch (err) {
     throw new FileWriteError(
       `cannot write ${file.path}: ${describeErrno(err)} on ${plan.existing}`,

@@ -45,14 +45,28 @@ export async function createOutput(
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
-      hooks: { streamWrite: (line) => redactor.redact(line) },
+      // Value by value, never the whole line: keys and `level`/`time` stay, the JSON stays valid.
+      hooks: { streamWrite: (line) => redactor.redactJsonLine(line) },
     },
     sink,
   );
   return {
     log,
     redactor,
-    print: (text) => writeSync(printFd, redactor.redact(text)),
+    print: (text) => writeSync(printFd, redactPrinted(redactor, text)),
     printCredential: (text) => writeSync(printFd, text),
   };
+}
+
+/** Command output: JSON (`status --json`) redacted value by value like a log line, text as text. */
+function redactPrinted(redactor: Redactor, text: string): string {
+  const trimmed = text.trimStart();
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return redactor.redact(text);
+  try {
+    const parsed: unknown = JSON.parse(text);
+    const indent = /^[{[]\n( +)/.exec(trimmed)?.[1]?.length ?? 0;
+    return `${JSON.stringify(redactor.redactValue(parsed), null, indent || undefined)}${text.endsWith('\n') ? '\n' : ''}`;
+  } catch {
+    return redactor.redact(text);
+  }
 }

@@ -10,7 +10,7 @@ export type OutputItem =
   | { kind: 'sink' };
 
 /** How an output's files are owned and guarded. */
-export type OutputFileOptions = Omit<FileOptions, 'onChange'>;
+export type OutputFileOptions = Omit<FileOptions, 'onChange' | 'onChangeWaitMs'>;
 
 /**
  * One output group (SPEC §6): a secret's file or files, a certificate set, a template, the
@@ -27,6 +27,8 @@ export interface PlannedOutput {
   directory?: string;
   options: OutputFileOptions;
   onChange?: OnChange;
+  /** How long its files must be quiet before `onChange` runs. */
+  onChangeWaitMs?: number;
 }
 
 /** Every output of a config, in config order: secrets, certificates, templates, the sink. */
@@ -41,7 +43,7 @@ export function planOutputs(config: Config): PlannedOutput[] {
       files: directory ? [] : [secret.to],
       ...(directory ? { directory } : {}),
       options: fileOptions(secret),
-      ...(secret.onChange ? { onChange: secret.onChange } : {}),
+      ...announce(secret),
     });
   });
   config.certs.forEach((cert, index) => {
@@ -51,7 +53,7 @@ export function planOutputs(config: Config): PlannedOutput[] {
       label: `cert ${cert.commonName}`,
       files,
       options: fileOptions(cert),
-      ...(cert.onChange ? { onChange: cert.onChange } : {}),
+      ...announce(cert),
     });
   });
   config.templates.forEach((template, index) => {
@@ -60,7 +62,7 @@ export function planOutputs(config: Config): PlannedOutput[] {
       label: `template ${template.source}`,
       files: [template.to],
       options: fileOptions(template),
-      ...(template.onChange ? { onChange: template.onChange } : {}),
+      ...announce(template),
     });
   });
   const sink = config.token.sink;
@@ -73,6 +75,10 @@ export function planOutputs(config: Config): PlannedOutput[] {
     });
   }
   return outputs;
+}
+
+function announce(item: FileOptions): Pick<PlannedOutput, 'onChange' | 'onChangeWaitMs'> {
+  return item.onChange ? { onChange: item.onChange, onChangeWaitMs: item.onChangeWaitMs } : {};
 }
 
 function fileOptions(item: FileOptions): OutputFileOptions {
@@ -99,13 +105,14 @@ export function destinations(outputs: readonly PlannedOutput[]): PlannedFile[] {
   );
 }
 
-/** A file of `output` with its content, for the writer. */
+/** A file of `output` with its content, for the writer; `mode` for a key in a public set. */
 export function plannedFile(
   path: string,
   content: string | Uint8Array,
   output: PlannedOutput,
+  mode = output.options.mode,
 ): PlannedFile {
-  const { mode, owner, group, allowInsecureDir } = output.options;
+  const { owner, group, allowInsecureDir } = output.options;
   return {
     path,
     content,

@@ -7,6 +7,7 @@ import type { PlannedFile } from '../files/write-set.ts';
 import type { IssuedCert } from '../sources/issue-cert.ts';
 import type { SecretData } from '../sources/read-secret.ts';
 import { type PlannedOutput, plannedFile } from './output-plan.ts';
+import { templateSourceOptions } from './template-source-options.ts';
 
 /** What outputs are rendered from: everything fetched (by config index) and the token. */
 export interface Holdings {
@@ -21,9 +22,10 @@ export async function renderOutputs(
   outputs: readonly PlannedOutput[],
   config: Config,
   holdings: Holdings,
+  keyturnUid: number,
 ): Promise<PlannedFile[]> {
   const rendered = await Promise.all(
-    outputs.map((output) => renderOutput(output, config, holdings)),
+    outputs.map((output) => renderOutput(output, config, holdings, keyturnUid)),
   );
   return rendered.flat();
 }
@@ -33,6 +35,7 @@ export async function renderOutput(
   output: PlannedOutput,
   config: Config,
   holdings: Holdings,
+  keyturnUid: number,
 ): Promise<PlannedFile[]> {
   const { item } = output;
   switch (item.kind) {
@@ -48,7 +51,11 @@ export async function renderOutput(
     case 'template': {
       const template = config.templates[item.index];
       if (!template) return [];
-      const content = await renderTemplate(template.source, templateContext(config, holdings));
+      const content = await renderTemplate(
+        template.source,
+        templateContext(config, holdings),
+        templateSourceOptions(template, keyturnUid),
+      );
       return [plannedFile(template.to, content, output)];
     }
     case 'sink':
@@ -56,18 +63,21 @@ export async function renderOutput(
   }
 }
 
-function secretFiles(
+async function secretFiles(
   secret: SecretConfig,
   data: Record<string, unknown>,
   output: PlannedOutput,
-): PlannedFile[] {
+): Promise<PlannedFile[]> {
   if (secret.format === 'files') {
     const dir = output.directory ?? '';
     return [...renderFiles(data, secret.path)].map(([name, content]) =>
       plannedFile(join(dir, name), content, output),
     );
   }
-  const content = renderSecret(secret.format, data, secret.field, secret.path);
+  const content =
+    secret.format === 'yaml'
+      ? (await import('../files/yaml-format.ts')).renderYaml(data)
+      : renderSecret(secret.format, data, secret.field, secret.path);
   return [plannedFile(output.files[0] ?? '', content, output)];
 }
 
@@ -77,12 +87,12 @@ function certFiles(cert: CertConfig, issued: IssuedCert, output: PlannedOutput):
   const pem = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
   const files = [
     plannedFile(cert.cert, pem(issued.certificate), output),
-    plannedFile(cert.key, pem(issued.privateKey), output),
+    plannedFile(cert.key, pem(issued.privateKey), output, cert.keyMode),
   ];
   if (cert.ca) files.push(plannedFile(cert.ca, pem(issued.issuingCa), output));
   if (cert.bundle) {
     const bundle = [issued.privateKey, issued.certificate, ...chain].map(pem).join('');
-    files.push(plannedFile(cert.bundle, bundle, output));
+    files.push(plannedFile(cert.bundle, bundle, output, cert.keyMode));
   }
   return files;
 }

@@ -11,6 +11,7 @@ import { validateFileSet, type WriteSetResult, writeFileSet } from '../files/wri
 import type { Output } from '../log/output.ts';
 import { destinations, type PlannedOutput, planOutputs } from '../outputs/output-plan.ts';
 import { renderOutputs } from '../outputs/render-output.ts';
+import { templateSourceOptions } from '../outputs/template-source-options.ts';
 import { type CertLifetime, judgeCertSet } from '../sources/cert-on-disk.ts';
 import { type Fetched, fetchAll } from '../sources/fetch-all.ts';
 import { KvMounts } from '../sources/kv-mounts.ts';
@@ -77,7 +78,8 @@ async function checkBeforeLogin(
   const targets = destinations(outputs);
   // Checked before the sweep, so nothing is removed from a directory keyturn will refuse.
   await validateFileSet(targets, { keyturnUid: uid });
-  for (const template of config.templates) await checkTemplate(template.source);
+  for (const template of config.templates)
+    await checkTemplate(template.source, templateSourceOptions(template, uid));
   const swept = await sweepTempFiles([...new Set(targets.map((t) => dirname(t.path)))]);
   if (swept.length > 0)
     out.log.warn({ files: swept }, 'removed temporary files left by an interrupted run');
@@ -99,7 +101,12 @@ async function fetchAndWrite(
     judged.map((j) => (j.keep ? undefined : j.cert)),
     { client, retrier, mounts, token: login.token, redactor: out.redactor, log },
   );
-  const planned = await renderOutputs(outputs, config, { ...fetched, token: login.token });
+  const planned = await renderOutputs(
+    outputs,
+    config,
+    { ...fetched, token: login.token },
+    input.uid,
+  );
   const files = await writeFileSet(planned, { keyturnUid: input.uid });
   for (const path of files.written) log.info({ to: path }, 'written');
   for (const path of files.unchanged) log.debug({ to: path }, 'unchanged');

@@ -66,13 +66,27 @@ export async function readSecret(
     )
     .catch((error: unknown) => explainReadFailure(error, request));
   if (!response?.data) throw new VaultDataError(`${request.path}: Vault returned no data`);
-  if (!isV2) return { data: response.data, lease: leaseOf(response) };
-  const inner = response.data as {
+  if (!isV2) return { data: dataObject(response.data, request.path), lease: leaseOf(response) };
+  const inner = dataObject(response.data, request.path) as {
     data?: Record<string, unknown> | null;
     metadata?: { version?: number };
   };
   if (!inner.data) throw new VaultDataError(`${request.path}: no data in the KV v2 answer`);
-  return { data: inner.data, version: inner.metadata?.version };
+  return { data: dataObject(inner.data, request.path), version: inner.metadata?.version };
+}
+
+/**
+ * A secret's data is a JSON object of fields. A string would become one file per character
+ * with `format: files`, a number nothing at all: refused (65), naming the path.
+ */
+function dataObject(value: unknown, path: string): Record<string, unknown> {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    return value as Record<string, unknown>;
+  }
+  const kind = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
+  throw new VaultDataError(`${path}: Vault returned ${kind} as the secret's data, not an object`, {
+    details: { path },
+  });
 }
 
 function explainReadFailure(error: unknown, request: ReadRequest): never {

@@ -55,7 +55,9 @@ export async function acquireRenewerLock(
 ): Promise<RenewerLock> {
   const uid = options.uid ?? process.getuid?.() ?? 0;
   await ensureSafeParent(dirname(paths.lockFile), { keyturnUid: uid });
-  const lockfile = await import('proper-lockfile');
+  // `.default`: a CommonJS package's exports object. Its named exports exist only where a
+  // loader guesses them, which the code-split bundle's chunks do not.
+  const { default: lockfile } = await import('proper-lockfile');
   const controller = new AbortController();
   const lockOptions = {
     lockfilePath: paths.lockFile,
@@ -106,7 +108,7 @@ export async function peekRenewerLock(
   } catch {
     return undefined;
   }
-  const lockfile = await import('proper-lockfile');
+  const { default: lockfile } = await import('proper-lockfile');
   const opts = { lockfilePath: paths.lockFile, realpath: false, stale: STALE_MS };
   if (!(await lockfile.check(lockKey(paths), opts).catch(() => false))) return undefined;
   const holder = await readLockHolder(lockHolderFile(paths));

@@ -10,7 +10,7 @@ import type { StatusFacts } from './judge-status.ts';
  * each certificate's own notAfter, and whether the recorded renewer pid still runs.
  */
 export async function gatherStatus(config: Config, stateFile: string): Promise<StatusFacts> {
-  const facts: StatusFacts = { stateFile, files: [], certs: [] };
+  const facts: StatusFacts = { stateFile, files: [], certs: [], tokenUsers: [] };
   try {
     facts.state = await readAgentState(stateFile);
   } catch (error) {
@@ -29,6 +29,8 @@ export async function gatherStatus(config: Config, stateFile: string): Promise<S
   if (state.mode !== 'prestart' && state.pid !== undefined) {
     facts.renewerAlive = isProcessAlive(state.pid);
   }
+  if (config.token.sink) facts.tokenUsers.push(`sink ${config.token.sink.path}`);
+  if (state.mode !== 'prestart') facts.tokenUsers.push('renewer');
   return facts;
 }
 

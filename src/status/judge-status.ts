@@ -12,11 +12,16 @@ export interface StatusFacts {
   certs: { path: string; notAfter?: number; error?: string }[];
   /** Whether the recorded renewer pid runs; undefined when none was started. */
   renewerAlive?: boolean;
+  /**
+   * What depends on the token after start: a configured sink, a renewer. Without either, a
+   * prestart-only container's files stay good after the token expires (SPEC §1).
+   */
+  tokenUsers: string[];
   online?: { ok: boolean; ttlSeconds?: number; error?: string };
 }
 
 export interface StatusCheck {
-  name: 'state' | 'files' | 'certs' | 'token' | 'renewer' | 'vault';
+  name: 'state' | 'files' | 'outputs' | 'certs' | 'token' | 'renewer' | 'vault';
   ok: boolean;
   detail: string;
 }
@@ -27,15 +32,22 @@ export interface StatusVerdict {
 }
 
 /**
- * Healthy (SPEC §1) when every file is present, no certificate has expired, the token's
- * recorded expiry has not passed and the renewer, if one was started, still runs. Vault is
- * asked only with --online, so an outage alone never turns a fleet unhealthy.
+ * Healthy (SPEC §1) when every file is present, no output group is failing (the renewer could
+ * not render or write it at its last try), no certificate has expired, the token's
+ * recorded expiry has not passed (when a sink or a renewer depends on it) and the renewer, if
+ * one was started, still runs. Vault is asked only with --online, so an outage alone never
+ * turns a fleet unhealthy.
  */
 export function judgeStatus(facts: StatusFacts, now: number): StatusVerdict {
   const state = facts.state;
   const checks: StatusCheck[] = [stateCheck(facts)];
   if (state) {
-    checks.push(filesCheck(facts), certsCheck(facts, now), tokenCheck(state, now));
+    checks.push(
+      filesCheck(facts),
+      outputsCheck(state),
+      certsCheck(facts, now),
+      tokenCheck(state, facts.tokenUsers, now),
+    );
     if (state.mode !== 'prestart') checks.push(renewerCheck(state, facts.renewerAlive));
   }
   if (facts.online) {
@@ -66,6 +78,15 @@ function filesCheck(facts: StatusFacts): StatusCheck {
   return { name: 'files', ok: true, detail: `${facts.files.length} present` };
 }
 
+function outputsCheck(state: AgentState): StatusCheck {
+  const failing = state.failing ?? [];
+  if (failing.length === 0) return { name: 'outputs', ok: true, detail: 'no group failing' };
+  const detail = failing
+    .map((f) => `${f.group} failing since ${iso(f.since)}: ${f.error}`)
+    .join('; ');
+  return { name: 'outputs', ok: false, detail };
+}
+
 function certsCheck(facts: StatusFacts, now: number): StatusCheck {
   const bad = facts.certs.flatMap((cert) => {
     if (cert.notAfter === undefined) return [`${cert.path}: ${cert.error ?? 'unreadable'}`];
@@ -79,16 +100,20 @@ function certsCheck(facts: StatusFacts, now: number): StatusCheck {
   return { name: 'certs', ok: true, detail };
 }
 
-function tokenCheck(state: AgentState, now: number): StatusCheck {
+function tokenCheck(state: AgentState, users: string[], now: number): StatusCheck {
   const { expiresAt, accessor } = state.token;
   if (expiresAt <= now) {
-    return { name: 'token', ok: false, detail: `token ${accessor} expired ${iso(expiresAt)}` };
+    const detail = `accessor ${accessor} expired ${iso(expiresAt)}`;
+    if (users.length === 0) {
+      return { name: 'token', ok: true, detail: `${detail}; unused (no sink, no renewer)` };
+    }
+    return { name: 'token', ok: false, detail: `${detail}; used by the ${users.join(' and ')}` };
   }
   const left = Math.round((expiresAt - now) / 1000);
   return {
     name: 'token',
     ok: true,
-    detail: `token ${accessor} expires ${iso(expiresAt)} (${left}s)`,
+    detail: `accessor ${accessor} expires ${iso(expiresAt)} (${left}s)`,
   };
 }
 

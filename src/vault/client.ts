@@ -4,6 +4,7 @@ import { VaultResponseError } from './errors.ts';
 import { type ExchangeResult, exchange } from './http-exchange.ts';
 import { nodeHttp, nodeHttps } from './node-http.ts';
 import { parseVaultResponse } from './parse-response.ts';
+import { parseVaultJson } from './parse-vault-json.ts';
 import { registerSecrets } from './register-secrets.ts';
 import { parseRetryAfterMs } from './retry-after.ts';
 import { loadTlsOptions, type VaultTlsOptions } from './tls-options.ts';
@@ -30,6 +31,13 @@ export interface VaultClientOptions {
   redactor: Redactor;
   userAgent?: string;
   logger?: VaultLogger;
+  /**
+   * Default true: credentials found in bodies (`password`, `token`, ...) are registered with
+   * the redactor. Backup and restore pass false: they move thousands of secrets they never
+   * print, and registering each would make memory and every printed line's redaction grow
+   * with the count; they mask one secret's values in its errors instead (scrub-values.ts).
+   */
+  registerBodySecrets?: boolean;
 }
 
 export interface VaultClient {
@@ -101,7 +109,8 @@ export function createVaultClient(options: VaultClientOptions): VaultClient {
 
   async function send(method: VaultMethod, path: string, opts: VaultRequestOptions = {}) {
     options.redactor.add(opts.token); // first, so no later failure can quote it unmasked
-    registerSecrets(opts.body, options.redactor);
+    const registerBodies = options.registerBodySecrets !== false;
+    if (registerBodies) registerSecrets(opts.body, options.redactor);
     const wire = buildWireRequest(settings, method, path, opts);
     const started = performance.now();
     const result = await exchange({
@@ -114,7 +123,7 @@ export function createVaultClient(options: VaultClientOptions): VaultClient {
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
     });
     const answer = decode(method, path, result);
-    registerSecrets(answer.json, options.redactor);
+    if (registerBodies) registerSecrets(answer.json, options.redactor);
     options.logger?.debug(
       { method, path, status: result.status, durationMs: Math.round(performance.now() - started) },
       'vault request',
@@ -153,7 +162,7 @@ function decode(method: VaultMethod, path: string, result: ExchangeResult): Answ
   let isJson = false;
   if (result.body.length > 0) {
     try {
-      json = JSON.parse(result.body.toString('utf8'));
+      json = parseVaultJson(result.body.toString('utf8'));
       isJson = true;
     } catch {
       // leave json undefined: callers report "not JSON" without the text

@@ -6,8 +6,10 @@ import { isTransient, retry } from './retry.ts';
 /**
  * How a Vault call may be retried. `idempotent` calls (lookups, reads) retry every transient
  * failure until `give_up_after`; `once` calls (unwrap, login with a one-time secret ID) retry
- * only a connection that never reached Vault — a timeout after sending could otherwise turn a
- * success we never saw into a false "interception" and an orphaned token (SPEC §4).
+ * only what cannot have spent anything (SPEC §4): a connection that never reached Vault, and
+ * Vault's own "processed nothing" answers (429, 503). A timeout after sending, a reset, 500,
+ * 502 or 504 could hide a success we never saw — a retry would then cry "interception" or
+ * leave an orphaned token — so they are not retried.
  */
 export interface Retrier {
   idempotent<T>(what: string, call: () => Promise<T>): Promise<T>;
@@ -24,21 +26,43 @@ const spent =
   'this call succeeds only once (a one-time secret ID or wrapping token may now be spent)';
 
 /**
- * A once-call failure that a retry might have cured, told as such: the operator must know
- * it was not retried on purpose, and that the credential may be gone (SPEC §4).
+ * Vault answers 429 (rate limit quota) and 503 (sealed; standby with no active node) before
+ * the request reaches a backend: nothing was unwrapped or logged in, so it is safe to ask again.
  */
-function notRetried(what: string, error: unknown): unknown {
+export function saidNothingProcessed(error: unknown): boolean {
+  return error instanceof VaultResponseError && (error.status === 429 || error.status === 503);
+}
+
+/** A once-call may be retried only when it cannot have been processed. */
+function onceRetryable(error: unknown): boolean {
+  if (saidNothingProcessed(error)) return true;
+  return error instanceof VaultTransportError && error.transient && !error.mayHaveReachedVault;
+}
+
+/**
+ * A once-call failure told as such: either it was not retried on purpose and the credential
+ * may be gone, or every attempt was turned away unprocessed and the credential is intact.
+ */
+function explainOnce(what: string, error: unknown): unknown {
   if (error instanceof VaultTransportError && error.mayHaveReachedVault) {
     return new VaultUnavailableError(
       `${what}: ${error.message}. Not retried: the request may have reached Vault, and ${spent}`,
       { cause: error },
     );
   }
-  // A 5xx/429 came from Vault itself: the request arrived, whatever happened to it.
-  if (error instanceof VaultResponseError && isTransient(error)) {
+  // A 500/502/504 came from Vault (or its proxy) after the request arrived.
+  if (error instanceof VaultResponseError && isTransient(error) && !saidNothingProcessed(error)) {
     return new VaultUnavailableError(
       `${what}: ${error.message}. Not retried: the request reached Vault, and ${spent}`,
       { cause: error, details: { status: error.status } },
+    );
+  }
+  if (error instanceof VaultUnavailableError && saidNothingProcessed(error.cause)) {
+    return new VaultUnavailableError(
+      `${what}: ${error.message}. Vault processed none of these requests (it answered ` +
+        `${(error.cause as VaultResponseError).status}), so nothing was spent: the same secret ` +
+        'ID or wrapping token still works once Vault is back',
+      { cause: error.cause, details: error.details },
     );
   }
   return error;
@@ -56,10 +80,22 @@ export function createRetrier(
   now: () => number = Date.now,
 ): Retrier {
   const deadline = now() + settings.giveUpAfterMs;
-  const run = <T>(what: string, call: () => Promise<T>, isRetryable: (error: unknown) => boolean) =>
-    retry(() => call(), {
+  // An attempt started before the deadline ends at it: a server that accepts and never
+  // answers must not stretch start-up by a whole request timeout past give_up_after.
+  const attempt = <T>(what: string, call: () => Promise<T>, once: boolean): Promise<T> => {
+    const left = deadline - now();
+    return left > 0 ? beforeDeadline(what, call(), left, once) : call();
+  };
+  const run = <T>(
+    what: string,
+    call: () => Promise<T>,
+    isRetryable: (error: unknown) => boolean,
+    once = false,
+  ) =>
+    retry(() => attempt(what, call, once), {
       ...settings,
       giveUpAfterMs: Math.max(0, deadline - now()),
+      clock: { now },
       signal,
       isRetryable,
       onRetry: (error, delayMs, attempt) =>
@@ -72,14 +108,28 @@ export function createRetrier(
     idempotent: (what, call) => run(what, call, isTransient),
     once: async (what, call) => {
       try {
-        return await run(
-          what,
-          call,
-          (e) => isTransient(e) && e instanceof VaultTransportError && !e.mayHaveReachedVault,
-        );
+        return await run(what, call, onceRetryable, true);
       } catch (error) {
-        throw notRetried(what, error);
+        throw explainOnce(what, error);
       }
     },
   };
+}
+
+/** `pending`, or 69 once `ms` have passed (the request is left to its own timeout; nobody awaits it). */
+function beforeDeadline<T>(what: string, pending: Promise<T>, ms: number, once: boolean) {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const more = once ? `; the request may have reached Vault, and ${spent}` : '';
+      reject(
+        new VaultUnavailableError(
+          `${what}: no answer before give_up_after ran out (${Math.round(ms)} ms left for this attempt)${more}`,
+          { details: { call: what } },
+        ),
+      );
+    }, ms);
+  });
+  pending.catch(() => undefined); // a late failure of the abandoned request is not unhandled
+  return Promise.race([pending, late]).finally(() => clearTimeout(timer));
 }

@@ -5,7 +5,7 @@ import { reloginPlan } from '../../src/auth/approle.ts';
 import type { AppRoleConfig } from '../../src/config/config-types.ts';
 import { dueActions } from '../../src/outputs/due-actions.ts';
 import { planOutputs } from '../../src/outputs/output-plan.ts';
-import { resolveStatePaths } from '../../src/state/state-paths.ts';
+import { resolveStatePaths, stateDirName } from '../../src/state/state-paths.ts';
 import { testConfig } from './renewer-harness.ts';
 
 const approle = (
@@ -125,19 +125,46 @@ certs:
 });
 
 describe('resolveStatePaths', () => {
+  const identity = { file: '/app/keyturn.yaml', flags: [] };
+  const name = stateDirName(identity);
   it.each<[string, string | undefined, number, Record<string, string>, string]>([
     ['root', undefined, 0, {}, '/run/keyturn'],
     ['a user', undefined, 1000, {}, '/tmp/keyturn-1000'],
     ['a user with TMPDIR', undefined, 1000, { TMPDIR: '/var/tmp' }, '/var/tmp/keyturn-1000'],
-    ['state_dir', '/work/st', 0, {}, '/work/st'],
-  ])('%s → %s', (_, stateDir, uid, env, dir) => {
-    const paths = resolveStatePaths(stateDir === undefined ? {} : { stateDir }, uid, env);
+    ['KEYTURN_STATE_DIR', undefined, 0, { KEYTURN_STATE_DIR: '/srv/st' }, '/srv/st'],
+    ['state_dir', '/work/st', 0, { KEYTURN_STATE_DIR: '/srv/st' }, '/work/st'],
+  ])('%s → %s/<config>', (_, stateDir, uid, env, base) => {
+    const paths = resolveStatePaths(stateDir === undefined ? {} : { stateDir }, identity, uid, env);
+    const dir = `${base}/${name}`;
     expect(paths).toEqual({
       dir,
       stateFile: `${dir}/state.json`,
       lockFile: `${dir}/renewer.lock`,
       logFile: `${dir}/renewer.log`,
     });
+  });
+
+  it('gives every config a directory of its own, named for a person', () => {
+    const names = [
+      stateDirName({ file: '/app/keyturn.yaml', flags: [] }),
+      stateDirName({ file: '/other/keyturn.yaml', flags: [] }),
+      stateDirName({ file: '/app/keyturn.yaml', flags: ['secret/a=/o/a'] }),
+      stateDirName({ flags: ['secret/a=/o/a'] }),
+      stateDirName({ flags: ['secret/a=/o/a:key'] }),
+    ];
+    expect(new Set(names).size).toBe(names.length);
+    expect(names[0]).toMatch(/^keyturn-[0-9a-f]{12}$/);
+    expect(names[3]).toMatch(/^flags-[0-9a-f]{12}$/);
+    // The order of --secret flags is not part of the config's identity.
+    expect(stateDirName({ flags: ['b=/o/b', 'a=/o/a'] })).toBe(
+      stateDirName({ flags: ['a=/o/a', 'b=/o/b'] }),
+    );
+  });
+
+  it('refuses a relative KEYTURN_STATE_DIR (64), naming it', () => {
+    expect(() => resolveStatePaths({}, identity, 0, { KEYTURN_STATE_DIR: 'st' })).toThrow(
+      /KEYTURN_STATE_DIR: expected an absolute path/,
+    );
   });
 });
 

@@ -51,6 +51,10 @@ templates:
     await run.time.advance(20_000);
     await run.until(() => run.time.requested.filter((ms) => ms === 20_000).length === 2);
     await run.time.advance(20_000);
+    await run.until(() => run.calls.some((c) => c.path === 'database/creds/app'), 'the re-fetch');
+    // on_change_wait (default 1s): the action runs once the files have been quiet that long.
+    await run.until(() => run.time.requested.includes(1000), 'the on_change wait');
+    await run.time.advance(1000);
     await run.until(() => kills.length === 1, 'the on_change signal');
     const leaseCalls = run.calls.filter((c) => c.path === 'sys/leases/renew');
     expect(leaseCalls.map((c) => [c.at, c.body?.lease_id])).toEqual([

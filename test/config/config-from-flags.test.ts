@@ -52,6 +52,7 @@ describe('configFromFlags', () => {
         mode: 0o400,
         refreshMs: 300_000,
         allowInsecureDir: false,
+        onChangeWaitMs: 1000,
         env: {},
       },
       {
@@ -61,6 +62,7 @@ describe('configFromFlags', () => {
         mode: 0o400,
         refreshMs: 300_000,
         allowInsecureDir: false,
+        onChangeWaitMs: 1000,
         env: {},
       },
     ]);

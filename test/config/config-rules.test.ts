@@ -131,17 +131,22 @@ describe('cross-field rules', () => {
       ],
     ],
     // private modes
+    ['cert mode 0644 (the certificate is public; the key gets 0600)', cert('mode: "0644"'), []],
+    ['cert inherits 0644 from defaults', `defaults: { mode: "0644" }\n${cert()}`, []],
+    ['key_mode 0600', cert('mode: "0644"\nkey_mode: "0600"'), []],
+    ['key_mode 0640 (group read)', cert('key_mode: "0640"'), []],
     [
-      'cert mode 0640',
-      cert('mode: "0640"'),
-      ['certs[0].mode: 0640 is wider than 0600, and it applies to the private key file'],
-    ],
-    ['cert mode 0600', cert('mode: "0600"'), []],
-    [
-      'cert inherits 0440',
-      `defaults: { mode: "0440" }\n${cert()}`,
+      'key_mode 0644',
+      cert('key_mode: "0644"'),
       [
-        'certs[0]: 0440 (inherited from defaults.mode; set a mode here) is wider than 0600, and it applies to the private key file',
+        'certs[0].key_mode: 0644 is too wide for the private key and bundle: the owner\'s bits and group read at most (e.g. "0600" or "0640"), nothing for others',
+      ],
+    ],
+    [
+      'key_mode 0660',
+      cert('key_mode: "0660"'),
+      [
+        'certs[0].key_mode: 0660 is too wide for the private key and bundle: the owner\'s bits and group read at most (e.g. "0600" or "0640"), nothing for others',
       ],
     ],
     [

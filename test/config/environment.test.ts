@@ -54,20 +54,18 @@ describe('readEnvironment', () => {
   });
 
   it.each([
-    ['true', true],
-    ['1', true],
-    ['false', false],
-    ['0', false],
-  ])('VAULT_SKIP_VERIFY=%s is %s', (value, expected) => {
+    ...['1', 't', 'T', 'TRUE', 'true', 'True'].map((value) => [value, true] as const),
+    ...['0', 'f', 'F', 'FALSE', 'false', 'False'].map((value) => [value, false] as const),
+  ])('VAULT_SKIP_VERIFY=%s is %s (Go ParseBool)', (value, expected) => {
     expect(readEnvironment({ VAULT_SKIP_VERIFY: value }).skipVerify).toBe(expected);
   });
 
-  it.each(['yes', 'no', 'TRUE ', 'flase', 'on', '2'])(
+  it.each(['yes', 'no', 'TRUE ', 'flase', 'on', '2', 'tRUE', 'y'])(
     'VAULT_SKIP_VERIFY=%s is an error naming it',
     (value) => {
       const error = errorOf({ VAULT_SKIP_VERIFY: value });
       expect(error.message).toBe(
-        'invalid environment:\n  VAULT_SKIP_VERIFY: expected true, false, 1 or 0',
+        `invalid environment:\n  VAULT_SKIP_VERIFY: expected a boolean as the Vault CLI reads it (1 t T TRUE true True, or 0 f F FALSE false False), got "${value}"`,
       );
       expect(error.exitCode).toBe(64);
     },
@@ -94,7 +92,7 @@ describe('readEnvironment', () => {
     expect(error.message.split('\n')).toEqual([
       'invalid environment:',
       '  VAULT_ADDR: expected an http:// or https:// URL, got "nope"',
-      '  VAULT_SKIP_VERIFY: expected true, false, 1 or 0',
+      '  VAULT_SKIP_VERIFY: expected a boolean as the Vault CLI reads it (1 t T TRUE true True, or 0 f F FALSE false False), got "maybe"',
     ]);
   });
 

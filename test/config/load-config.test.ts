@@ -233,6 +233,7 @@ describe('the SPEC §3 example', () => {
       refreshMs: 300_000,
       kvVersion: 2,
       allowInsecureDir: false,
+      onChangeWaitMs: 1000,
     };
     expect(config.secrets).toEqual([
       {
@@ -293,6 +294,7 @@ describe('the SPEC §3 example', () => {
         keyType: 'ec',
         cert: '/run/tls/cert.pem',
         key: '/run/tls/key.pem',
+        keyMode: 0o600,
         ca: '/run/tls/ca.pem',
         bundle: '/run/tls/bundle.pem',
         renewAt: 0.66,
@@ -300,6 +302,7 @@ describe('the SPEC §3 example', () => {
         owner: 1000,
         group: 1000,
         allowInsecureDir: false,
+        onChangeWaitMs: 1000,
         onChange: { kind: 'command', argv: ['nginx', '-s', 'reload'], timeoutMs: 30_000 },
       },
     ]);
@@ -311,6 +314,7 @@ describe('the SPEC §3 example', () => {
         owner: 1000,
         group: 1000,
         allowInsecureDir: false,
+        onChangeWaitMs: 1000,
       },
     ]);
   });

@@ -36,6 +36,7 @@ describe('configJsonSchema', () => {
       'secrets',
       'certs',
       'templates',
+      'exec',
       'state_dir',
     ]);
   });
@@ -54,7 +55,7 @@ describe('configJsonSchema', () => {
     expect(new RegExp(vault.timeout?.pattern ?? '^$').test('1 week')).toBe(false);
     const cert = props.certs?.items?.properties ?? {};
     expect(cert.renew_at?.default).toBe(0.66);
-    expect(cert.key?.description).toContain('0600');
+    expect(cert.key?.description).toContain('key_mode');
     const defaults = props.defaults?.properties ?? {};
     expect(defaults.mode).toMatchObject({ default: '0400', pattern: '^[0-7]{3,4}$' });
     expect(props.secrets?.items?.properties?.format?.description).toContain('docker-env');

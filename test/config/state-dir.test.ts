@@ -25,6 +25,6 @@ describe('state_dir', () => {
     const properties = (
       configJsonSchema() as { properties: Record<string, { description?: string }> }
     ).properties;
-    expect(properties.state_dir?.description).toMatch(/renewer state/);
+    expect(properties.state_dir?.description).toMatch(/each config keeps its state/);
   });
 });

@@ -28,6 +28,13 @@ function config(secretId: AppRoleConfig['secretId']): Config {
     secrets: [],
     certs: [],
     templates: [],
+    exec: {
+      onChange: 'restart',
+      signal: 'SIGHUP',
+      stopSignal: 'SIGTERM',
+      stopTimeoutMs: 30_000,
+      onChangeWaitMs: 1000,
+    },
   };
 }
 

@@ -44,6 +44,13 @@ function handover(): RenewerHandover {
       secrets: [],
       certs: [],
       templates: [],
+      exec: {
+        onChange: 'restart',
+        signal: 'SIGHUP',
+        stopSignal: 'SIGTERM',
+        stopTimeoutMs: 30_000,
+        onChangeWaitMs: 1000,
+      },
     },
     start: {
       login: {

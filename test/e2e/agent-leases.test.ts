@@ -60,6 +60,8 @@ secrets:
     );
     const result = await agent.stop();
     expect(result.code).toBe(0);
+    expect(result.stderr).not.toContain(Buffer.from('second-välue-4567').toString('base64'));
+    expect(result.stderr).not.toContain('second-v\\u00e4lue-4567');
     expectNoSecrets(result, {
       secretId,
       roleId: app.roleId,
@@ -89,7 +91,7 @@ secrets:
     format: json
     to: out/cfg.json
     refresh: 300ms
-    on_change: { command: [sh, -c, 'env > env.txt; cat out/key; echo; exit 3'] }
+    on_change: { command: [sh, -c, 'env > env.txt; cat out/key; echo; cat out/cfg.json; base64 out/key; python3 -c "import json; print(json.dumps({\\"k\\": open(\\"out/key\\").read()}, ensure_ascii=True))"; exit 3'] }
 `,
     );
     await using agent = startKeyturn(['agent', '--config', config, '--log-level', 'debug'], {
@@ -113,10 +115,10 @@ secrets:
     expect((await stat(key)).mtimeMs).toBe(firstWrite);
     expect(await textOf(join(dir.path, 'marker'))).toBe('');
 
-    await vault.write('secret/data/app/cfg', { data: { key: 'second-value-4567' } });
+    await vault.write('secret/data/app/cfg', { data: { key: 'second-välue-4567' } });
     await eventually(
       () => textOf(key),
-      (text) => text === 'second-value-4567',
+      (text) => text === 'second-välue-4567',
     );
     await eventually(
       () => textOf(join(dir.path, 'marker')),
@@ -125,9 +127,19 @@ secrets:
     const failed = await agent.waitForLog(msg('on_change failed'));
     expect(failed.level).toBe('error');
     expect(failed.msg).toMatch(/exited with 3/);
-    // The command's output was logged, through the redactor.
+    // Issue 12: at info only exit code, duration and sizes; the last lines at debug, with
+    // every form of the secret (raw, JSON, \u-escaped, base64) redacted.
+    const finished = await agent.waitForLog(
+      (l) => msg('on_change command finished')(l) && l.exitCode === 3,
+    );
+    expect(finished).toMatchObject({ level: 'info', exitCode: 3 });
+    expect(finished.stdoutBytes).toBeGreaterThan(0);
+    expect(typeof finished.durationMs).toBe('number');
+    expect(finished).not.toHaveProperty('output');
     const output = await agent.waitForLog(msg('on_change output'));
-    expect(String(output.output)).toContain('[REDACTED]');
+    expect(output.level).toBe('debug');
+    expect(String(output.lastLines)).toContain('[REDACTED]');
+
     const env = await textOf(join(dir.path, 'env.txt'));
     expect(env).toContain('KEEP_ME=yes');
     expect(env).not.toMatch(/^VAULT_/m);
@@ -142,11 +154,13 @@ secrets:
     expect(await textOf(join(dir.path, 'marker'))).toBe('run\n');
     const result = await agent.stop();
     expect(result.code).toBe(0);
+    expect(result.stderr).not.toContain(Buffer.from('second-välue-4567').toString('base64'));
+    expect(result.stderr).not.toContain('second-v\\u00e4lue-4567');
     expectNoSecrets(result, {
       secretId,
       roleId: app.roleId,
       first: 'first-value-0123',
-      second: 'second-value-4567',
+      second: 'second-välue-4567',
     });
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../vault-server/index.ts';
 import { followPlans, msg, startKeyturn } from './agent-process.ts';
 import { databaseEngine, eventually, textOf, writeAgentConfig } from './agent-world.ts';
+import { configStateDir } from './config-state-dir.ts';
 import { expectNoSecrets } from './run-keyturn.ts';
 import { mountEngines, setupApp, startVaultServer, tempDir } from './vault-fixture.ts';
 
@@ -28,6 +29,7 @@ describe('keyturn agent: when the token cannot be extended', () => {
       dir.path,
       `
 auth: { approle: { secret_id: { file: secret-id } } }
+defaults: { on_change_wait: 0s }   # this test times re-logins, not the coalescing window
 secrets:
   - path: database/creds/app
     name: db
@@ -120,7 +122,9 @@ templates:
     expect(warning?.msg).toMatch(/response-wrapped/);
     expect(warning?.msg).toMatch(/exits with 75 at/);
     // Its plan: leave before the token's expiry, as recorded for `status`.
-    const state = JSON.parse(await readFile(join(dir.path, 'state', 'state.json'), 'utf8'));
+    const state = JSON.parse(
+      await readFile(join(await configStateDir(join(dir.path, 'state')), 'state.json'), 'utf8'),
+    );
     expect(Date.parse(String(warning?.expiresAt))).toBe(state.token.expiresAt);
     expect(Date.parse(String(warning?.exitAt))).toBeLessThan(state.token.expiresAt);
     expect(logins(vault)).toHaveLength(1);

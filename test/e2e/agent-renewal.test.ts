@@ -1,9 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../vault-server/index.ts';
 import { msg, nth, startKeyturn, untilPlanned } from './agent-process.ts';
 import { databaseEngine, writeAgentConfig } from './agent-world.ts';
+import { configStateDir } from './config-state-dir.ts';
 import { expectNoSecrets } from './run-keyturn.ts';
 import { mountEngines, setupApp, startVaultServer, tempDir } from './vault-fixture.ts';
 
@@ -59,11 +60,11 @@ secrets:
     expect(vault.requests.filter(isRenewal).length).toBeGreaterThanOrEqual(2);
     expect(agent.lines().filter(msg('token renewed')).length).toBeGreaterThanOrEqual(2);
 
-    const stateFile = join(dir.path, 'state', 'state.json');
+    const stateFile = join(await configStateDir(join(dir.path, 'state')), 'state.json');
     const stateText = await readFile(stateFile, 'utf8');
     const state = JSON.parse(stateText);
     expect((await stat(stateFile)).mode & 0o777).toBe(0o600);
-    expect((await stat(join(dir.path, 'state'))).mode & 0o777).toBe(0o700);
+    expect((await stat(dirname(stateFile))).mode & 0o777).toBe(0o700);
     expect(state).toMatchObject({ version: 1, mode: 'agent', pid: agent.child.pid });
     expect(state.files).toContain(join(dir.path, 'out', 'creds.json'));
     expect(state.leases).toHaveLength(1);

@@ -47,6 +47,30 @@ describe('keyturn prestart: a refused secret ID is final (SPEC §4)', () => {
     expectNoSecrets(result, { secretId, roleId, realRoleId: w.app.roleId });
   });
 
+  it('a wrapped secret ID with a wrong role ID: 77 saying the wrapping token is spent and a new one is needed', async () => {
+    await using w = await authWorld();
+    const wrapped = await w.app.wrappedSecretId();
+    const roleId = randomUUID();
+    const config = await w.writeConfig('wrapped: true', patientVault);
+
+    const result = await w.prestart(config, {
+      env: { VAULT_ROLE_ID: roleId, VAULT_SECRET_ID: wrapped },
+    });
+
+    expect(result.code).toBe(77);
+    const message = errorMessage(result);
+    expect(message).toMatch(/role ID does not belong to its role/);
+    expect(message).toMatch(/wrapping token is now spent: .*ask the launcher for a new one/);
+    expect(message).not.toMatch(/already used/); // it was just unwrapped: it was fresh
+    expect(logins(w.paths())).toHaveLength(1);
+    const lookup = await w.vault.request('POST', 'sys/wrapping/lookup', {
+      body: { token: wrapped },
+    });
+    expect(lookup.status).toBe(400); // spent indeed
+    const [secretId] = w.loginSecretIds();
+    expectNoSecrets(result, { wrapped, secretId, roleId, realRoleId: w.app.roleId });
+  });
+
   it('a secret ID with one use, used twice: the second start exits 77 and the first files stay', async () => {
     await using w = await authWorld({ role: { secret_id_num_uses: 1 } });
     const secretId = await w.app.plainSecretId();

@@ -79,3 +79,45 @@ describe('log output (SPEC §8)', () => {
     expect(result.stderr).toContain('prestart complete');
   });
 });
+
+describe('redaction keeps every log line valid JSON (issue 12, Medium 5)', () => {
+  it('masks secret values inside values only: level, time and keys stay, hostile values cannot break a line', async () => {
+    await using vault = await startVaultServer();
+    await using dir = await tempDir();
+    const app = await setupApp(vault);
+    const hostile = { LOG_LEVEL: 'info', YEAR: '2026', EVIL: '","msg', QUOTE: '"}{' };
+    await vault.write('secret/data/app/env', { data: hostile });
+    const secretId = await app.wrappedSecretId();
+    const result = await runKeyturn(
+      ['--log-level', 'debug', 'prestart', '--secret', 'secret/app/env=out/env.json'],
+      {
+        cwd: dir.path,
+        env: { VAULT_ADDR: vault.addr, VAULT_ROLE_ID: app.roleId, VAULT_SECRET_ID: secretId },
+      },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const lines = nonEmptyLines(result.stderr);
+    expect(lines.length).toBeGreaterThan(3);
+    for (const line of lines) {
+      const entry = JSON.parse(line);
+      expect(['info', 'warn', 'error', 'debug', 'trace', 'fatal']).toContain(entry.level);
+      expect(entry.time).toMatch(/^2\d{3}-\d\d-\d\dT/);
+      expect(String(entry.time)).not.toContain('[REDACTED]');
+    }
+    expect(logLines(result).some((l) => l.msg === 'prestart complete')).toBe(true);
+  });
+
+  it('masks a credential of three characters (`invalid secret id: abc`)', async () => {
+    await using vault = await startVaultServer();
+    await using dir = await tempDir();
+    const app = await setupApp(vault);
+    const result = await runKeyturn(['prestart', '--secret', 'secret/app/x=out/x'], {
+      cwd: dir.path,
+      env: { VAULT_ADDR: vault.addr, VAULT_ROLE_ID: app.roleId, VAULT_SECRET_ID: 'q7z' },
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.code).not.toBe(70);
+    for (const line of nonEmptyLines(result.stderr)) JSON.parse(line);
+    expectNoSecrets(result, { secretId: 'q7z', roleId: app.roleId });
+  });
+});

@@ -81,33 +81,6 @@ describe('keyturn CLI skeleton', () => {
     expectNoSecrets(result, secrets);
   });
 
-  // Commands still to come (agent, status and prestart --daemon have landed since): remove a
-  // row when its command is implemented, and give it its own e2e tests.
-  it.each([
-    [['exec', '--', 'true']],
-    [['issue-secret-id', '--role', 'x']],
-    [['launch', '--role', 'x', '--image', 'y']],
-    [['operator', 'init']],
-    [['operator', 'unseal']],
-    [['operator', 'status']],
-    [['backup']],
-    [['restore']],
-  ])('%j exits 64 saying "not implemented yet"', async (args) => {
-    await using dir = await tempDir();
-    const result = await runKeyturn([...args, '--log-level', 'debug'], { env, cwd: dir.path });
-    expect(result.code).toBe(64);
-    const errors = logLines(result).filter((l) => l.level === 'error');
-    expect(errors).toHaveLength(1);
-    expect(errors[0]?.msg).toMatch(/not implemented yet/);
-    // Named as typed (`operator init`, not `init`).
-    const firstFlag = args.findIndex((a) => a.startsWith('-'));
-    const words = firstFlag === -1 ? args : args.slice(0, firstFlag);
-    expect(String(errors[0]?.msg).startsWith(words.join(' '))).toBe(true);
-    expect(errors[0]?.exitCode).toBe(64);
-    expectNoStack(result);
-    expectNoSecrets(result, secrets);
-  });
-
   it('a user error is one log line without a stack, even at debug level', async () => {
     await using dir = await tempDir();
     const result = await runKeyturn(

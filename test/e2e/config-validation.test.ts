@@ -31,7 +31,7 @@ secrets:
   - { path: secret/app/a, to: out/a, mode: "0999" }
   - { path: secret/app/b, to: out/a }
 certs:
-  - { mount: pki, role: web, common_name: a.service.consul, cert: out/c.pem, key: out/k.pem, mode: "0644" }
+  - { mount: pki, role: web, common_name: a.service.consul, cert: out/c.pem, key: out/k.pem, key_mode: "0644" }
 `;
 
 describe('configuration validation', () => {
@@ -54,7 +54,7 @@ describe('configuration validation', () => {
       expect.stringMatching(/:7:5: auth\.approle\.colour: unknown key/),
       expect.stringMatching(/:9:44: secrets\[0\]\.mode: .*octal/),
       expect.stringMatching(/:10:31: secrets\[1\]\.to: out\/a is already written by secrets\[0\]/),
-      expect.stringMatching(/:12:\d+: certs\[0\]\.mode: 0644 is wider than 0600/),
+      expect.stringMatching(/:12:\d+: certs\[0\]\.key_mode: 0644 is too wide for the private key/),
     ]);
     expect(message).toContain('(5 problems)');
     expect(vault.requests).toEqual([]);

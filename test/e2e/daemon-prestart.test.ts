@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { configStateDir } from './config-state-dir.ts';
 import {
   daemonWorld,
   isAlive,
@@ -62,7 +63,7 @@ describe('keyturn prestart --daemon', () => {
     expect(vault.requests.filter((r) => r.path === 'sys/wrapping/unwrap')).toHaveLength(1);
 
     // The renewer's log is a 0600 file in the state dir, and redacted like every output.
-    const logFile = join(dir.path, 'state', 'renewer.log');
+    const logFile = join(await configStateDir(join(dir.path, 'state')), 'renewer.log');
     expect((await stat(logFile)).mode & 0o777).toBe(0o600);
     const log = await readFile(logFile, 'utf8');
     expect(log).toContain('renewer ready');
@@ -73,7 +74,9 @@ describe('keyturn prestart --daemon', () => {
     // SIGTERM stops it cleanly: lock released.
     process.kill(renewer, 'SIGTERM');
     await waitUntil('the renewer exits', () => !isAlive(renewer));
-    await expect(stat(join(dir.path, 'state', 'renewer.lock'))).rejects.toMatchObject({
+    await expect(
+      stat(join(await configStateDir(join(dir.path, 'state')), 'renewer.lock')),
+    ).rejects.toMatchObject({
       code: 'ENOENT',
     });
   });
@@ -142,7 +145,9 @@ describe('keyturn prestart --daemon', () => {
       expect(await renewersIn(dir.path)).toEqual([]);
       const token = await readToken(dir.path);
       expect((await vault.request('GET', 'auth/token/lookup-self', { token })).status).toBe(403);
-      await expect(stat(join(dir.path, 'state', 'renewer.lock'))).rejects.toMatchObject({
+      await expect(
+        stat(join(await configStateDir(join(dir.path, 'state')), 'renewer.lock')),
+      ).rejects.toMatchObject({
         code: 'ENOENT',
       });
       expectNoSecrets(result, { token, secretId, roleId: app.roleId });

@@ -152,3 +152,44 @@ describe('keyturn prestart: certificates as one set', () => {
     for (const run of [first, second, third]) expectNoSecrets(run, handled);
   });
 });
+
+describe('keyturn prestart: a public certificate, a private key (SPEC §3 key_mode)', () => {
+  const modeOf = async (world: FilesWorld, name: string) =>
+    (await stat(join(world.dir, 'tls', name))).mode & 0o777;
+
+  it.each([
+    ['defaults.mode 0644 alone: cert and CA 0644, key and bundle 0600', '', 0o600],
+    ['key_mode 0640 for a group that reads the key', ', key_mode: "0640"', 0o640],
+  ])('%s', async (_label, keyMode, expected) => {
+    await using world = await filesWorld();
+    await world.config(`
+defaults: { mode: "0644" }
+certs:
+  - { mount: pki, role: web, common_name: app.service.consul, ttl: 1h${keyMode},
+      cert: tls/cert.pem, key: tls/key.pem, ca: tls/ca.pem, bundle: tls/bundle.pem }
+`);
+    const run = await world.prestart();
+    expect(run.code, run.stderr).toBe(0);
+    expect(await modeOf(world, 'cert.pem')).toBe(0o644);
+    expect(await modeOf(world, 'ca.pem')).toBe(0o644);
+    expect(await modeOf(world, 'key.pem')).toBe(expected);
+    expect(await modeOf(world, 'bundle.pem')).toBe(expected);
+    const set = await readSet(world);
+    expectConsistent(set);
+    expectNoSecrets(run, world.handled({ key: set['key.pem'] }));
+  });
+
+  it('a key_mode that lets others read the key: 64 naming it, before any request', async () => {
+    await using world = await filesWorld();
+    await world.config(`
+certs:
+  - { mount: pki, role: web, common_name: app.service.consul, key_mode: "0644",
+      cert: tls/cert.pem, key: tls/key.pem }
+`);
+    const run = await world.prestart();
+    expect(run.code).toBe(64);
+    expect(run.stderr).toMatch(/certs\[0\]\.key_mode: 0644 is too wide for the private key/);
+    expect(world.paths(run.requestsBefore)).toEqual([]);
+    expectNoSecrets(run, world.handled());
+  });
+});

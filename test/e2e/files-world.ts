@@ -1,7 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cliPath, type RunResult, runKeyturn } from './run-keyturn.ts';
+import { cliEnv, cliPath, type RunResult, runKeyturn } from './run-keyturn.ts';
 import {
   type AppRoleSetup,
   mountEngines,
@@ -111,7 +111,7 @@ export async function filesWorld(): Promise<FilesWorld> {
       const [command = process.execPath, ...rest] = [...wrapper, process.execPath];
       const child = spawn(command, [...rest, cliPath, ...args], {
         cwd: temp.path,
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env(wrapped) },
+        env: cliEnv(env(wrapped)),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../vault-server/index.ts';
+import { configStateDir } from './config-state-dir.ts';
 import { daemonWorld, killRenewers, readToken, startDaemon } from './daemon-world.ts';
 import { expectNoSecrets } from './run-keyturn.ts';
 import { tempDir } from './vault-fixture.ts';
@@ -19,7 +20,10 @@ describe('--metrics-addr: the renewer serves Prometheus metrics', () => {
     });
     expect(result.code, result.stderr).toBe(0);
     // Port 0: the renewer logs the port it got.
-    const log = await readFile(join(dir.path, 'state', 'renewer.log'), 'utf8');
+    const log = await readFile(
+      join(await configStateDir(join(dir.path, 'state')), 'renewer.log'),
+      'utf8',
+    );
     const line = log
       .split('\n')
       .filter((l) => l.startsWith('{'))

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { msg, startKeyturn } from './agent-process.ts';
 import { eventually, writeAgentConfig } from './agent-world.ts';
+import { configStateDir } from './config-state-dir.ts';
 import { promtoolAvailable, promtoolCheckMetrics } from './promtool.ts';
 import { expectNoSecrets } from './run-keyturn.ts';
 import { mountEngines, setupApp, startVaultServer, tempDir } from './vault-fixture.ts';
@@ -67,7 +68,9 @@ certs:
       expect(text).toMatch(new RegExp(`^${name}\\{kind="refresh"\\} \\d+$`, 'm'));
     }
     // The expiries are the renewer's own, as the state file records them for `status`.
-    const state = JSON.parse(await readFile(join(dir.path, 'state', 'state.json'), 'utf8'));
+    const state = JSON.parse(
+      await readFile(join(await configStateDir(join(dir.path, 'state')), 'state.json'), 'utf8'),
+    );
     expect(sampleOf(text, 'keyturn_token_expiry_timestamp_seconds')).toBe(
       state.token.expiresAt / 1000,
     );

@@ -1,10 +1,22 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 
 /** The built single-file CLI: e2e tests exercise exactly what users run. */
 export const cliPath = fileURLToPath(new URL('../../dist/keyturn.mjs', import.meta.url));
+
+/**
+ * The default state base of every spawned CLI (`KEYTURN_STATE_DIR`): the suite runs as root
+ * on CI, where the default would be the system's /run/keyturn, shared with whatever else runs
+ * there. One per test process, removed when it exits.
+ */
+export const testStateBase = mkdtempSync(join(tmpdir(), 'keyturn-e2e-state-'));
+// Like /tmp (sticky): tests that run keyturn as another user write their state here too.
+chmodSync(testStateBase, 0o1777);
+process.once('exit', () => rmSync(testStateBase, { recursive: true, force: true }));
 
 export interface RunResult {
   code: number | null;
@@ -25,14 +37,16 @@ export interface RunOptions {
 }
 
 /**
- * The environment for a spawned CLI: only `extra` plus PATH and HOME, so the test's own
- * VAULT_* variables never leak in. Throws first if the CLI is not built.
+ * The environment for a spawned CLI: only `extra` plus PATH, HOME and the test state base, so
+ * the test's own VAULT_* variables never leak in and no run writes the system's state
+ * directory. Throws first if the CLI is not built.
  */
 export function cliEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`npm run build\` first`);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? '/',
+    KEYTURN_STATE_DIR: testStateBase,
   };
   for (const [key, value] of Object.entries(extra)) if (value !== undefined) env[key] = value;
   return env;

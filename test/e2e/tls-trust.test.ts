@@ -53,6 +53,8 @@ describe('TLS trust of the Vault server', () => {
     ['without VAULT_SKIP_VERIFY', {}],
     ['with VAULT_SKIP_VERIFY=false', { VAULT_SKIP_VERIFY: 'false' }],
     ['with VAULT_SKIP_VERIFY=0', { VAULT_SKIP_VERIFY: '0' }],
+    ['with VAULT_SKIP_VERIFY=FALSE', { VAULT_SKIP_VERIFY: 'FALSE' }],
+    ['with VAULT_SKIP_VERIFY=f', { VAULT_SKIP_VERIFY: 'f' }],
   ])(
     'an untrusted certificate %s: exit 64 suggesting VAULT_CACERT, no request served',
     async (_label, env) => {
@@ -71,12 +73,15 @@ describe('TLS trust of the Vault server', () => {
     },
   );
 
-  it('VAULT_SKIP_VERIFY=true works and warns', async () => {
-    const { result, written } = await prestart({ VAULT_SKIP_VERIFY: 'true' });
-    expect(result.code, result.stderr).toBe(0);
-    expect(written).toBe(password);
-    expect(warnings(result)).toHaveLength(1);
-  });
+  it.each(['true', 'TRUE', 'True', 't'])(
+    'VAULT_SKIP_VERIFY=%s (Go ParseBool) works and warns',
+    async (value) => {
+      const { result, written } = await prestart({ VAULT_SKIP_VERIFY: value });
+      expect(result.code, result.stderr).toBe(0);
+      expect(written).toBe(password);
+      expect(warnings(result)).toHaveLength(1);
+    },
+  );
 
   it('VAULT_CACERT works with verification on (no warning)', async () => {
     const { result, written } = await prestart({ VAULT_CACERT: vault.caCertFile as string });

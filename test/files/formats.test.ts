@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderSecret } from '../../src/files/formats.ts';
+import { renderYaml } from '../../src/files/yaml-format.ts';
 
 const data = {
   user: 'app',
@@ -55,7 +56,7 @@ describe('renderSecret json and yaml', () => {
 
   it('yaml parses back to the same data, long values on one line', () => {
     const long = { token: `${'word '.repeat(40)}end` };
-    expect(parse(renderSecret('yaml', data))).toEqual(data);
-    expect(renderSecret('yaml', long).trimEnd().split('\n')).toHaveLength(1);
+    expect(parse(renderYaml(data))).toEqual(data);
+    expect(renderYaml(long).trimEnd().split('\n')).toHaveLength(1);
   });
 });

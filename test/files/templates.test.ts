@@ -78,16 +78,18 @@ describe('renderTemplateSource', () => {
   });
 });
 
+const asRoot = { keyturnUid: 0 };
+
 describe('renderTemplate', () => {
   it('reads the template from a file', async () => {
     await using dir = await makeTempDir();
     const path = join(dir.path, 'app.tmpl');
     await writeFile(path, '[db]\nuser={{secrets.db.user}}\n');
-    expect(await renderTemplate(path, secrets)).toBe('[db]\nuser=app\n');
+    expect(await renderTemplate(path, secrets, asRoot)).toBe('[db]\nuser=app\n');
   });
 
   it('names a template file it cannot read', async () => {
-    await expect(renderTemplate('/nonexistent/app.tmpl', secrets)).rejects.toMatchObject({
+    await expect(renderTemplate('/nonexistent/app.tmpl', secrets, asRoot)).rejects.toMatchObject({
       exitCode: 64,
       message: 'cannot read template /nonexistent/app.tmpl: no such file or directory (ENOENT)',
     });
@@ -97,7 +99,7 @@ describe('renderTemplate', () => {
     await using dir = await makeTempDir();
     const path = join(dir.path, 'app.tmpl');
     await writeFile(path, '{{secrets.db.nope}}');
-    await expect(renderTemplate(path, secrets)).rejects.toThrow(
+    await expect(renderTemplate(path, secrets, asRoot)).rejects.toThrow(
       `${path}: key "secrets.db.nope" does not exist`,
     );
   });

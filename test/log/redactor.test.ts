@@ -41,11 +41,58 @@ describe('Redactor', () => {
     );
   });
 
-  it('leaves values shorter than the minimum alone', () => {
+  it('leaves secret data shorter than the minimum alone', () => {
     const redactor = new Redactor();
-    redactor.add('abc');
+    redactor.addValue('abc');
     expect(redactor.redact('abc')).toBe('abc');
     expect(redactor.size).toBe(0);
+  });
+
+  it('masks a credential at any length (issue 12: `invalid secret id: abc`)', () => {
+    const redactor = new Redactor();
+    redactor.add('abc');
+    redactor.add('z');
+    expect(redactor.redact('invalid secret id: abc')).toBe('invalid secret id: [REDACTED]');
+    expect(redactor.redact('zone')).toBe('[REDACTED]one');
+  });
+
+  it.each([
+    ['\\u-escaped (Go, Python)', 'pässwörd<&>', 'p\\u00e4ssw\\u00f6rd\\u003c\\u0026\\u003e'],
+    ['upper-case \\u escapes', 'pässwörd', 'p\\u00E4ssw\\u00F6rd'],
+    ['base64', 'open-sesame-42', Buffer.from('open-sesame-42').toString('base64')],
+    [
+      'base64 without padding',
+      'open-sesame-4',
+      Buffer.from('open-sesame-4').toString('base64').replace(/=+$/, ''),
+    ],
+    ['shell single-quote escaped', "it's-a-secret", "it'\\''s-a-secret"],
+  ])('masks the %s form', (_label, secret, form) => {
+    const redactor = new Redactor();
+    redactor.addValue(secret);
+    expect(redactor.redact(`out: ${form} end`)).toBe('out: [REDACTED] end');
+  });
+
+  it('redacts a JSON log line inside values only: keys, level and time stay, the line stays JSON', () => {
+    const redactor = new Redactor();
+    redactor.addAll({ LOG_LEVEL: 'info', YEAR: '2026', EVIL: '","msg', path: 'path' });
+    const line = `${JSON.stringify({
+      level: 'info',
+      time: '2026-12-02T12:00:00.000Z',
+      msg: 'read info for 2026 and ","msg',
+      path: 'secret/app',
+      nested: { list: ['info'] },
+      count: 2026,
+    })}\n`;
+    const out = redactor.redactJsonLine(line);
+    expect(out.endsWith('\n')).toBe(true);
+    expect(JSON.parse(out)).toEqual({
+      level: 'info',
+      time: '2026-12-02T12:00:00.000Z',
+      msg: 'read [REDACTED] for [REDACTED] and [REDACTED]',
+      path: 'secret/app',
+      nested: { list: ['[REDACTED]'] },
+      count: 2026,
+    });
   });
 
   it('registers every string and number inside secret data', () => {

@@ -22,7 +22,7 @@ describe('agent state file', () => {
   it('round-trips through a 0600 file in a 0700 directory', async () => {
     const base = await mkdtemp(join(tmpdir(), 'keyturn-state-'));
     try {
-      const paths = resolveStatePaths({ stateDir: join(base, 'a', 'b') }, uid, {});
+      const paths = resolveStatePaths({ stateDir: join(base, 'a', 'b') }, { flags: [] }, uid, {});
       await ensureStateDir(paths, uid);
       expect((await stat(paths.dir)).mode & 0o777).toBe(0o700);
       await writeAgentState(paths.stateFile, state, uid);

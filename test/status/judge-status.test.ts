@@ -28,6 +28,7 @@ function facts(extra: Partial<StatusFacts> = {}): StatusFacts {
     ],
     certs: [{ path: '/out/cert.pem', notAfter: now + 86_400_000 }],
     renewerAlive: true,
+    tokenUsers: ['renewer'],
     ...extra,
   };
 }
@@ -68,7 +69,45 @@ describe('judgeStatus', () => {
       false,
       'token',
     ],
+    [
+      'the token expired, nothing uses it (prestart only, no sink)',
+      {
+        state: state({
+          mode: 'prestart',
+          pid: undefined,
+          token: { accessor: 'a', expiresAt: now - 1, renewable: true },
+        }),
+        renewerAlive: undefined,
+        tokenUsers: [],
+      },
+      true,
+      undefined,
+    ],
+    [
+      'the token expired, a sink uses it (prestart only)',
+      {
+        state: state({
+          mode: 'prestart',
+          pid: undefined,
+          token: { accessor: 'a', expiresAt: now - 1, renewable: true },
+        }),
+        renewerAlive: undefined,
+        tokenUsers: ['sink /out/token'],
+      },
+      false,
+      'token',
+    ],
     ['the renewer dead', { renewerAlive: false }, false, 'renewer'],
+    [
+      'an output group failing',
+      {
+        state: state({
+          failing: [{ group: 'template /t.tmpl', error: 'no key username', since: now - 5 }],
+        }),
+      },
+      false,
+      'outputs',
+    ],
     [
       'a daemon state without a pid',
       { state: state({ pid: undefined }), renewerAlive: undefined },
@@ -101,6 +140,7 @@ describe('judgeStatus', () => {
     expect(judgeStatus(facts(), now).checks.map((c) => c.name)).toEqual([
       'state',
       'files',
+      'outputs',
       'certs',
       'token',
       'renewer',
@@ -115,6 +155,15 @@ describe('judgeStatus', () => {
     expect(verdict.checks.find((c) => c.name === 'files')?.detail).toBe('missing: /out/gone');
     expect(verdict.checks.find((c) => c.name === 'renewer')?.detail).toBe(
       'pid 4242 is not running',
+    );
+    const expired = judgeStatus(
+      facts({
+        state: state({ token: { accessor: 'acc-9', expiresAt: now - 1, renewable: true } }),
+      }),
+      now,
+    );
+    expect(expired.checks.find((c) => c.name === 'token')?.detail).toBe(
+      `accessor acc-9 expired ${new Date(now - 1).toISOString()}; used by the renewer`,
     );
   });
 });

@@ -1,6 +1,12 @@
 import type { Capability, PathRule } from './policy-parser.ts';
 
-interface CompiledRule {
+/** Seconds, 0 = unset (Vault's ACLPermissions.MinWrappingTTL / MaxWrappingTTL). */
+interface WrappingBounds {
+  minWrappingTtl: number;
+  maxWrappingTtl: number;
+}
+
+interface CompiledRule extends WrappingBounds {
   pattern: string;
   capabilities: Set<Capability>;
   exact: boolean;
@@ -11,7 +17,11 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function compile(pattern: string, capabilities: Set<Capability>): CompiledRule {
+function compile(
+  pattern: string,
+  capabilities: Set<Capability>,
+  bounds: WrappingBounds,
+): CompiledRule {
   const glob = pattern.endsWith('*');
   const body = glob ? pattern.slice(0, -1) : pattern;
   const segments = body.split('/');
@@ -20,6 +30,7 @@ function compile(pattern: string, capabilities: Set<Capability>): CompiledRule {
   return {
     pattern,
     capabilities,
+    ...bounds,
     exact: !glob && !hasPlus,
     regex: new RegExp(`^${source}${glob ? '.*' : ''}$`, 's'),
   };
@@ -48,6 +59,12 @@ function comparePriority(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The lesser of two bounds where 0 means "not set". */
+function lesserSet(current: number, next: number): number {
+  if (next <= 0) return current;
+  return current === 0 || next < current ? next : current;
+}
+
 /** The merged rules of a token's policies; answers "may this token do op on path?". */
 export class Acl {
   readonly root: boolean;
@@ -55,34 +72,59 @@ export class Acl {
 
   constructor(policies: PathRule[][], root: boolean) {
     this.root = root;
-    const merged = new Map<string, Set<Capability>>();
+    const merged = new Map<string, { caps: Set<Capability> } & WrappingBounds>();
     for (const rule of policies.flat()) {
-      const caps = merged.get(rule.pattern) ?? new Set<Capability>();
-      for (const cap of rule.capabilities) caps.add(cap);
-      merged.set(rule.pattern, caps);
+      const entry = merged.get(rule.pattern) ?? {
+        caps: new Set<Capability>(),
+        minWrappingTtl: 0,
+        maxWrappingTtl: 0,
+      };
+      for (const cap of rule.capabilities) entry.caps.add(cap);
+      // Vault's NewACL "prefers minimum lifetimes": the lesser of two set bounds wins.
+      entry.minWrappingTtl = lesserSet(entry.minWrappingTtl, rule.minWrappingTtl);
+      entry.maxWrappingTtl = lesserSet(entry.maxWrappingTtl, rule.maxWrappingTtl);
+      merged.set(rule.pattern, entry);
     }
-    this.#rules = [...merged].map(([pattern, caps]) => compile(pattern, caps));
+    this.#rules = [...merged].map(([pattern, { caps, ...bounds }]) =>
+      compile(pattern, caps, bounds),
+    );
   }
 
-  /** The capabilities of the rule that governs `path`, or null when no rule matches. */
-  match(path: string, list = false): Set<Capability> | null {
+  /** The rule that governs `path`, or undefined when none matches. */
+  #governing(path: string, list: boolean): CompiledRule | undefined {
     const exact = this.#rules.find(
       (r) => r.exact && (r.pattern === path || (list && r.pattern === path.replace(/\/$/, ''))),
     );
-    if (exact) return exact.capabilities;
+    if (exact) return exact;
     let best: CompiledRule | undefined;
     for (const rule of this.#rules) {
       if (rule.exact || !rule.regex.test(path)) continue;
       if (!best || comparePriority(rule.pattern, best.pattern) > 0) best = rule;
     }
-    return best ? best.capabilities : null;
+    return best;
   }
 
-  allows(path: string, capability: Capability, needsSudo = false): boolean {
+  /** The capabilities of the rule that governs `path`, or null when no rule matches. */
+  match(path: string, list = false): Set<Capability> | null {
+    return this.#governing(path, list)?.capabilities ?? null;
+  }
+
+  /**
+   * Vault's AllowOperation: the capability, sudo on root paths, and the rule's wrapping
+   * bounds — a rule with `min_wrapping_ttl`/`max_wrapping_ttl` refuses a request that asks
+   * for no wrapping (`wrapTtlSeconds` 0) or for a TTL outside them.
+   */
+  allows(path: string, capability: Capability, needsSudo = false, wrapTtlSeconds = 0): boolean {
     if (this.root) return true;
-    const caps = this.match(path, capability === 'list');
-    if (!caps || caps.has('deny')) return false;
-    return caps.has(capability) && (!needsSudo || caps.has('sudo'));
+    const rule = this.#governing(path, capability === 'list');
+    const caps = rule?.capabilities;
+    if (!rule || !caps || caps.has('deny')) return false;
+    if (!caps.has(capability) || (needsSudo && !caps.has('sudo'))) return false;
+    const { minWrappingTtl: min, maxWrappingTtl: max } = rule;
+    if (max > 0 && (wrapTtlSeconds <= 0 || wrapTtlSeconds > max)) return false;
+    if (min > 0 && (wrapTtlSeconds <= 0 || wrapTtlSeconds < min)) return false;
+    // Merged policies can cross their bounds; Vault then refuses everything.
+    return !(min > 0 && max > 0 && max < min);
   }
 
   /** sys/capabilities-self's answer for one path: sorted, `["root"]` or `["deny"]`. */

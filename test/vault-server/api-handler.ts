@@ -44,7 +44,8 @@ async function routed(core: Core, req: VaultRequest, ctx: HandlerContext): Promi
     if (op === 'head' || op === 'patch') throw new VaultHttpError(405, ['unsupported operation']);
     const capability = capabilityFor(route, ctx, op);
     const acl = core.policies.acl(token.policies);
-    if (!acl.allows(req.path, capability, route?.spec.sudo)) throw permissionDenied();
+    if (!acl.allows(req.path, capability, route?.spec.sudo, req.wrapTtlSeconds))
+      throw permissionDenied();
     lastUse = spendUse(token);
   }
   try {

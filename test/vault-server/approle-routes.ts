@@ -4,6 +4,7 @@ import { applyRoleFields, roleData } from './approle-role-fields.ts';
 import { createSecretId, secretIdData } from './approle-secret-ids.ts';
 import { VaultHttpError } from './backend.ts';
 import type { HandlerContext, RouteSpec } from './core.ts';
+import { multierrorText } from './vault-errors.ts';
 import { type CoreResponse, noContent, wrapper } from './wire-response.ts';
 
 const MOUNT = 'approle';
@@ -44,6 +45,30 @@ function secretIdByBody(ctx: HandlerContext, backend: AppRoleBackend, name: stri
 }
 
 const role = (m: RegExpExecArray) => m[1] as string;
+
+/**
+ * role/:r/secret-id-accessor/destroy: Vault's handler returns plain Go errors here, so a
+ * missing role or accessor is a 500 with a multierror text (not the 404 of lookup).
+ */
+function destroyByAccessor(ctx: HandlerContext, backend: AppRoleBackend, name: string) {
+  const accessor = ctx.req.body.secret_id_accessor;
+  if (typeof accessor !== 'string' || accessor === '')
+    throw new VaultHttpError(400, ['missing secret_id_accessor']);
+  if (!backend.roles.has(name))
+    throw new VaultHttpError(500, [
+      multierrorText([`role ${JSON.stringify(name)} does not exist`]),
+    ]);
+  const entry = backend.secretIdsOf(name).find((e) => e.accessor === accessor);
+  if (!entry) {
+    throw new VaultHttpError(500, [
+      multierrorText([
+        `failed to find accessor entry for secret_id_accessor: ${JSON.stringify(accessor)}`,
+      ]),
+    ]);
+  }
+  backend.deleteSecretId(entry);
+  return noContent;
+}
 
 /** The AppRole API of one auth mount; patterns match the path inside the mount. */
 export function approleRoutes(backend: AppRoleBackend): RouteSpec[] {
@@ -112,6 +137,14 @@ export function approleRoutes(backend: AppRoleBackend): RouteSpec[] {
           const entry = secretIdByBody(ctx, backend, role(m));
           return entry ? wrapper({ data: secretIdData(entry), mountType: MOUNT }) : noContent;
         },
+      },
+    },
+    {
+      pattern: /^role\/([^/]+)\/secret-id-accessor\/destroy\/?$/,
+      mountType: MOUNT,
+      ops: {
+        update: (ctx, m) => destroyByAccessor(ctx, backend, role(m)),
+        delete: (ctx, m) => destroyByAccessor(ctx, backend, role(m)),
       },
     },
     {

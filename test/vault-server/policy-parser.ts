@@ -1,4 +1,5 @@
 import { VaultHttpError } from './backend.ts';
+import { parseDurationSecond } from './go-duration.ts';
 
 export const CAPABILITIES = [
   'create',
@@ -15,6 +16,9 @@ export type Capability = (typeof CAPABILITIES)[number];
 export interface PathRule {
   pattern: string;
   capabilities: Set<Capability>;
+  /** Seconds; 0 = unset. A request to the path must ask for a wrap TTL within these. */
+  minWrappingTtl: number;
+  maxWrappingTtl: number;
 }
 
 /** The old `policy = "write"` shorthand, expanded as Vault does. */
@@ -63,6 +67,28 @@ function ruleCapabilities(pattern: string, inner: string): Set<Capability> {
   return caps;
 }
 
+/** One `min_wrapping_ttl` / `max_wrapping_ttl` (a string duration or a number of seconds). */
+function wrappingTtl(pattern: string, inner: string, key: string): number {
+  const match = new RegExp(`\\b${key}\\s*=\\s*(?:"([^"]*)"|(-?\\d+))`).exec(inner);
+  if (!match) return 0;
+  try {
+    return parseDurationSecond(match[1] ?? Number(match[2]));
+  } catch (error) {
+    throw parseError(
+      `path ${JSON.stringify(pattern)}: error parsing ${key}: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** Vault's policy.go: both bounds parsed with ParseDurationSecond; max below min is refused. */
+function ruleWrapping(pattern: string, inner: string) {
+  const minWrappingTtl = wrappingTtl(pattern, inner, 'min_wrapping_ttl');
+  const maxWrappingTtl = wrappingTtl(pattern, inner, 'max_wrapping_ttl');
+  if (minWrappingTtl !== 0 && maxWrappingTtl !== 0 && maxWrappingTtl < minWrappingTtl)
+    throw parseError('max_wrapping_ttl cannot be less than min_wrapping_ttl');
+  return { minWrappingTtl, maxWrappingTtl };
+}
+
 /** Parses the HCL subset `path "p" { capabilities = [...] }` (and Vault's JSON form). */
 export function parsePolicy(text: string): PathRule[] {
   const trimmed = text.trim();
@@ -76,6 +102,7 @@ export function parsePolicy(text: string): PathRule[] {
     rules.push({
       pattern: pattern.replace(/^\//, ''),
       capabilities: ruleCapabilities(pattern, match[2] as string),
+      ...ruleWrapping(pattern, match[2] as string),
     });
     consumed = consumed.replace(match[0], '');
   }
@@ -85,14 +112,33 @@ export function parsePolicy(text: string): PathRule[] {
 }
 
 function parseJsonPolicy(text: string): PathRule[] {
-  let parsed: { path?: Record<string, { capabilities?: string[]; policy?: string }> };
+  let parsed: {
+    path?: Record<
+      string,
+      {
+        capabilities?: string[];
+        policy?: string;
+        min_wrapping_ttl?: string | number;
+        max_wrapping_ttl?: string | number;
+      }
+    >;
+  };
   try {
     parsed = JSON.parse(text);
   } catch (error) {
     throw parseError((error as Error).message);
   }
   return Object.entries(parsed.path ?? {}).map(([pattern, body]) => {
-    const inner = `capabilities = ${JSON.stringify(body.capabilities ?? [])}${body.policy ? ` policy = "${body.policy}"` : ''}`;
-    return { pattern: pattern.replace(/^\//, ''), capabilities: ruleCapabilities(pattern, inner) };
+    const wrapping = ['min_wrapping_ttl', 'max_wrapping_ttl'] as const;
+    const bounds = wrapping
+      .filter((key) => body[key] !== undefined)
+      .map((key) => ` ${key} = ${JSON.stringify(body[key])}`)
+      .join('');
+    const inner = `capabilities = ${JSON.stringify(body.capabilities ?? [])}${body.policy ? ` policy = "${body.policy}"` : ''}${bounds}`;
+    return {
+      pattern: pattern.replace(/^\//, ''),
+      capabilities: ruleCapabilities(pattern, inner),
+      ...ruleWrapping(pattern, inner),
+    };
   });
 }

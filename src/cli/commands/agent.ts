@@ -9,7 +9,7 @@ import { type Renewal, startRenewal } from '../start-renewal.ts';
  */
 export async function run(command: CommandRun<{ metricsAddr?: string }>): Promise<number> {
   const { ctx, out, options } = command;
-  const { client, config, paths, prestart } = await openPrestart(command);
+  const { client, config, paths, prestart } = await openPrestart(command, { command: 'agent' });
   let renewal: Renewal | undefined;
   let lock: RenewerLock | undefined;
   try {

@@ -1,7 +1,7 @@
 import { revokeToken } from '../../auth/revoke-token.ts';
 import type { Config } from '../../config/config-types.ts';
 import { handoverStart, renewerConfig } from '../../daemon/handover.ts';
-import { RENEWER_COMMAND } from '../../daemon/renewer-command.ts';
+import { RENEWER_COMMAND, RENEWER_NODE_FLAGS } from '../../daemon/renewer-command.ts';
 import { renewerEnvironment } from '../../daemon/renewer-environment.ts';
 import { spawnRenewer } from '../../daemon/spawn-renewer.ts';
 import { parseListenAddress } from '../../metrics/listen-address.ts';
@@ -32,9 +32,12 @@ const READY_TIMEOUT_MS = 15_000;
 export async function runPrestartDaemon(run: CommandRun<DaemonOptions>): Promise<number> {
   const { out, options } = run;
   if (options.metricsAddr !== undefined) parseListenAddress(options.metricsAddr);
-  const { client, config, paths, prestart } = await openPrestart(run, async (state) => {
-    const holder = await peekRenewerLock(state, run.ctx.pid);
-    if (holder) throw lockedError(state, holder);
+  const { client, config, paths, prestart } = await openPrestart(run, {
+    command: 'prestart --daemon',
+    beforeOpen: async (state) => {
+      const holder = await peekRenewerLock(state, run.ctx.pid);
+      if (holder) throw lockedError(state, holder);
+    },
   });
   try {
     const start = await prestart();
@@ -69,7 +72,7 @@ function startRenewer(
 ): Promise<number> {
   return spawnRenewer({
     execPath: ctx.execPath,
-    args: [ctx.selfPath, RENEWER_COMMAND, '--log-level', globals.logLevel],
+    args: [...ctx.selfArgs(RENEWER_NODE_FLAGS), RENEWER_COMMAND, '--log-level', globals.logLevel],
     cwd: ctx.cwd,
     env: renewerEnvironment(ctx.env),
     handover: {

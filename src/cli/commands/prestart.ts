@@ -18,7 +18,10 @@ export async function run({
     const { runPrestartDaemon } = await import('./prestart-daemon.ts');
     return runPrestartDaemon({ ctx, out, globals, options, args: [] });
   }
-  const { client, config, paths, prestart } = await openPrestart({ ctx, out, globals });
+  const { client, config, paths, prestart } = await openPrestart(
+    { ctx, out, globals },
+    { command: 'prestart' },
+  );
   try {
     const result = await prestart();
     // Recorded for `keyturn status` (the token's expiry, the files written).

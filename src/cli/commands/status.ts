@@ -1,7 +1,6 @@
 import type { Config } from '../../config/config-types.ts';
-import { resolveStatePaths } from '../../state/state-paths.ts';
 import { judgeStatus, type StatusFacts } from '../../status/judge-status.ts';
-import { loadRunConfig } from '../config-source.ts';
+import { loadRunWithState } from '../config-source.ts';
 import type { CommandRun } from '../context.ts';
 
 /**
@@ -13,8 +12,7 @@ export async function run(
   command: CommandRun<{ online?: boolean; json?: boolean }>,
 ): Promise<number> {
   const { ctx, out, globals, options } = command;
-  const config = await loadRunConfig(globals, ctx);
-  const paths = resolveStatePaths(config, ctx.uid, ctx.env);
+  const { config, paths } = await loadRunWithState(globals, ctx);
   const { gatherStatus } = await import('../../status/gather-status.ts');
   const facts = await gatherStatus(config, paths.stateFile);
   if (options.online) facts.online = await askVault(config, command);
