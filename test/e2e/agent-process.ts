@@ -51,7 +51,7 @@ export function startKeyturn(args: string[], options: RunOptions = {}): KeyturnP
     });
   });
 
-  function waitForLog(predicate: (line: LogLine) => boolean, timeoutMs = 8000): Promise<LogLine> {
+  function waitForLog(predicate: (line: LogLine) => boolean, timeoutMs = 15_000): Promise<LogLine> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const found = parsed.find(predicate);
@@ -123,26 +123,28 @@ export async function untilPlanned(
 
 /**
  * Drives a test server's clock by the agent's own plan for its first token: whenever the
- * agent logs a planned renewal of it (debug level), the server's clock moves to that instant,
- * counted from the agent's first grant (server time `startMs`). That token then ages on the
- * server exactly as the agent expects, however late a busy machine runs the agent, and never
- * dies under it between plans. Plans for later tokens (after a login again) leave the clock
- * where it is: the old token stays alive while the agent moves to the new one. Resolves when
- * the agent has ended.
+ * agent logs a planned renewal of it (debug level), the server's clock moves on by the delay
+ * the agent planned (`renewAt - grantedAt`), in whole seconds and never more: Vault counts
+ * TTLs in whole seconds, so a token moved on by a fraction could die at a second boundary
+ * just before the agent's renewal. The server thus sees none of the latency a busy machine
+ * adds, and the token never dies under the agent between plans, while each renewal still
+ * brings its max TTL nearer (plans are over 1 s apart for TTLs from 2 s). Plans for later
+ * tokens (after a login again) leave the clock where it is: the old token stays alive while
+ * the agent moves to the new one. Resolves when the agent has ended.
  */
 export async function followPlans(
   agent: Pick<KeyturnProcess, 'lines' | 'waitForLog'>,
-  clock: { set(ms: number): void },
-  startMs: number,
+  clock: { advance(ms: number): void },
 ): Promise<void> {
-  let first: { grantedAt: number; accessor: unknown } | undefined;
+  let accessor: unknown;
   for (let n = 0; ; n++) {
     const plan = await agent
       .waitForLog(nth(agent, msg('token renewal scheduled'), n), 3_600_000)
       .catch(() => undefined);
     if (!plan) return;
-    first ??= { grantedAt: Date.parse(String(plan.grantedAt)), accessor: plan.accessor };
-    if (plan.accessor !== first.accessor) continue;
-    clock.set(startMs + Date.parse(String(plan.renewAt)) - first.grantedAt);
+    accessor ??= plan.accessor;
+    if (plan.accessor !== accessor) continue;
+    const delayMs = Date.parse(String(plan.renewAt)) - Date.parse(String(plan.grantedAt));
+    clock.advance(Math.floor(delayMs / 1000) * 1000);
   }
 }

@@ -17,8 +17,7 @@ describe('keyturn agent: when the token cannot be extended', () => {
   it('logs in again with a secret ID file at max TTL, re-fetches the lease under the new token, rewrites and runs on_change once', async () => {
     // The server's clock follows the agent's planned renewals: the max TTL comes when the agent
     // expects it, and the old token cannot die under a late agent before the re-fetch.
-    const start = Date.now();
-    const clock = new ManualClock(start);
+    const clock = new ManualClock(Date.now());
     await using vault = await startVaultServer({ clock });
     await using dir = await tempDir();
     await mountEngines(vault);
@@ -47,7 +46,7 @@ templates:
       cwd: dir.path,
       env: { VAULT_ADDR: vault.addr, VAULT_ROLE_ID: app.roleId },
     });
-    const following = followPlans(agent, clock, start);
+    const following = followPlans(agent, clock);
     await agent.waitForLog(msg('renewing'));
     const before = JSON.parse(await readFile(join(dir.path, 'out', 'creds.json'), 'utf8'));
     const firstAccessor = agent.lines().find(msg('logged in with AppRole'))?.accessor;
@@ -100,8 +99,7 @@ templates:
   });
 
   it('with a wrapped (spent) secret ID exits 75 before the token expires, saying when and why', async () => {
-    const start = Date.now();
-    const clock = new ManualClock(start);
+    const clock = new ManualClock(Date.now());
     await using vault = await startVaultServer({ clock });
     await using dir = await tempDir();
     await mountEngines(vault);
@@ -112,7 +110,7 @@ templates:
       cwd: dir.path,
       env: { VAULT_ADDR: vault.addr, VAULT_ROLE_ID: app.roleId, VAULT_SECRET_ID: wrapped },
     });
-    const following = followPlans(agent, clock, start);
+    const following = followPlans(agent, clock);
     const result = await agent.done;
     await following;
     const token = (await readFile(join(dir.path, 'out', 'token'), 'utf8')).trim();

@@ -127,11 +127,10 @@ describe('auth.token: an existing token, no login', () => {
   });
 
   it('agent cannot log in again with a given token: at its max TTL it exits 75 before expiry', async () => {
-    // The server's clock follows the agent's plan: it moves to each planned renewal instant
-    // (counted from the first grant), so the token ages exactly as the agent expects however
-    // late a busy machine runs the agent, and it never dies under it.
-    const start = Date.now();
-    const clock = new ManualClock(start);
+    // The server's clock follows the agent's plan (followPlans): the max TTL comes after the
+    // agent's own renewals, however late a busy machine runs them, and the token never dies
+    // under it.
+    const clock = new ManualClock(Date.now());
     await using vault = await startVaultServer({ clock });
     await using dir = await tempDir();
     const { token, accessor } = await world(vault, { ttl: '2s', explicit_max_ttl: '3s' });
@@ -143,7 +142,7 @@ describe('auth.token: an existing token, no login', () => {
       cwd: dir.path,
       env: { VAULT_ADDR: vault.addr, VAULT_TOKEN: token },
     });
-    const following = followPlans(agent, clock, start);
+    const following = followPlans(agent, clock);
 
     const result = await agent.done;
     await following;
