@@ -3,7 +3,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { expectNoSecrets } from '../e2e/run-keyturn.ts';
 import { ComposeProject, overrides } from './compose-project.ts';
 import { describeDocker } from './docker-harness.ts';
-import { buildKeyturnImage } from './images/keyturn-image.ts';
+import { buildKeyturnImage, buildTimeoutMs } from './images/keyturn-image.ts';
 
 const exampleFile = fileURLToPath(
   new URL('../../examples/compose/docker-compose.yml', import.meta.url),
@@ -29,7 +29,7 @@ describeDocker('examples/compose with docker-compose (local images swapped in)',
       env: { KEYTURN_TEST_KEYTURN_IMAGE: keyturn, KEYTURN_TEST_TOKEN_TTL: '20s' },
     });
     return () => compose[Symbol.asyncDispose]();
-  });
+  }, buildTimeoutMs);
 
   /** The launcher step: a fresh wrapped secret ID on stdout, nothing else. */
   async function launch(): Promise<string> {
@@ -69,6 +69,22 @@ describeDocker('examples/compose with docker-compose (local images swapped in)',
     const again = await compose.container('app');
     expect(again.id).not.toBe(app.id);
     await again.waitForHealthy(60_000);
+  }, 300_000);
+
+  it('keyturn exec variant: the app gets the API key in its environment, the file beside it; healthy; docker stop under 2 s', async () => {
+    const secretId = await launch();
+    await compose.up(['app-exec'], { VAULT_SECRET_ID: secretId }, ['exec']);
+    const app = await compose.container('app-exec', ['exec']);
+
+    await app.waitForLog(
+      /^app: running as 1000:1000, database user app, API key in the environment$/m,
+      60_000,
+    );
+    expect((await app.exec(statFiles)).stdout.trim().split('\n')).toEqual(fileModes);
+    await app.waitForHealthy(60_000);
+    const stopped = await app.stop();
+    expect(stopped.elapsedMs).toBeLessThan(2000);
+    expectNoSecrets({ ...(await app.logs()), code: 0, signal: null }, { ...secrets, secretId });
   }, 300_000);
 
   it('sidecar variant: an agent writes into a shared in-memory volume the app (same user) reads', async () => {

@@ -7,7 +7,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { expectNoSecrets } from '../e2e/run-keyturn.ts';
 import { ComposeProject, overrides } from './compose-project.ts';
 import { describeDocker } from './docker-harness.ts';
-import { buildKeyturnImage } from './images/keyturn-image.ts';
+import { buildKeyturnImage, buildTimeoutMs } from './images/keyturn-image.ts';
 
 const example = fileURLToPath(new URL('../../examples/jenkins/', import.meta.url));
 const home = '/var/jenkins_home';
@@ -58,7 +58,7 @@ describeDocker('examples/jenkins with docker-compose (Jenkins stand-in)', (docke
       await rm(context, { recursive: true, force: true });
     }
     return () => compose[Symbol.asyncDispose]();
-  });
+  }, buildTimeoutMs);
 
   it('bootstraps $JENKINS_HOME before Jenkins starts: SSH key 0400 with its public key, deploy key, webhook secret, CA, .netrc from the template; healthy; the same container renews', async () => {
     const launched = await compose.run(['run', '--rm', '-T', 'launcher']);

@@ -6,7 +6,7 @@ import { expectNoSecrets } from '../e2e/run-keyturn.ts';
 import { setupApp, startVaultServer, type VaultServer } from '../e2e/vault-fixture.ts';
 import type { ContainerSpec } from './container.ts';
 import { describeDocker } from './docker-harness.ts';
-import { buildKeyturnImage } from './images/keyturn-image.ts';
+import { buildKeyturnImage, buildTimeoutMs } from './images/keyturn-image.ts';
 import { RemoteVault } from './remote-vault.ts';
 
 const db = { username: 'app-db-user', password: 'docker-db-pass-0123' };
@@ -33,7 +33,7 @@ describeDocker('the repo Dockerfile, built from source on the local node 24 base
 
   beforeAll(async () => {
     image = await buildKeyturnImage(docker);
-  });
+  }, buildTimeoutMs);
 
   const prestart = (vault: { addr: string }, roleId: string, secretId: string) =>
     ({

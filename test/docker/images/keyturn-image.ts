@@ -1,6 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import type { DockerHarness } from '../docker-harness.ts';
 
+/**
+ * For the beforeAll that builds it: a first build (`npm ci`, the single executable) takes
+ * minutes on a loaded machine, longer when two test files build it at once.
+ */
+export const buildTimeoutMs = 900_000;
+
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /**
