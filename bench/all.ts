@@ -5,7 +5,8 @@ import { once } from 'node:events';
 import { loadavg } from 'node:os';
 
 const benches: [string, string][] = [
-  ['Start time and throughput', 'run.ts'],
+  ['The four ratios of issue 8', 'run.ts'],
+  ['Start-time and memory levers, one by one', 'levers.ts'],
   ['Idle agent: memory and CPU between renewals', 'agent-idle.ts'],
   ['10,000 accelerated renewal cycles: heap and RSS', 'renewal-cycles.ts'],
   ['Fleet spread of first renewals', 'fleet-spread.ts'],

@@ -1,7 +1,7 @@
 // A `keyturn agent` started for the idle benches: its config, start and stop.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { open, readFile, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { delay } from './proc-sample.ts';
 
@@ -49,7 +49,12 @@ export async function startAgent(
   await until(async () => {
     if (child.exitCode !== null) throw new Error(`agent exited ${child.exitCode}`);
     const text = await readFile(join(dir, 'agent.log'), 'utf8');
-    return text.includes('"msg":"renewing"') && (await exists(join(dir, 'state', 'state.json')));
+    // The state lives in a directory of its own per config under state_dir: <name>-<hash>/.
+    const stateDirs = await readdir(join(dir, 'state')).catch(() => [] as string[]);
+    const stateFile = stateDirs[0] && join(dir, 'state', stateDirs[0], 'state.json');
+    return (
+      text.includes('"msg":"renewing"') && stateFile !== undefined && (await exists(stateFile))
+    );
   }, 'the agent to log "renewing" and write its state');
   return child;
 }

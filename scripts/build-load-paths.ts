@@ -13,10 +13,11 @@ const RENEWER_MODULES = ['src/cli/renewer-entry.ts', 'src/daemon/run-daemon-rene
 const RENEWER_FORBIDDEN = /node_modules\/(yaml|zod|commander)\//;
 
 /**
- * Set from the measurement (README, Benchmarks): a prestart loaded 416 KiB in 40 files after
- * the split (730 KiB as one file). The margin allows ordinary growth, not a new library.
+ * Set from the measurement (README, Benchmarks): a prestart loaded 416 KiB in 42 files after
+ * the split (730 KiB as one file), 438 KiB in 52 once `exec` landed. The margin allows
+ * ordinary growth, not a new library.
  */
-export const PRESTART_BUDGET_BYTES = 450 * 1024;
+export const PRESTART_BUDGET_BYTES = 480 * 1024;
 
 export interface LoadPath {
   files: string[];

@@ -26,6 +26,8 @@ export const TIMING_SENSITIVE = [
   'test/e2e/metrics-endpoint.test.ts',
   'test/e2e/metrics-promtool.test.ts',
   'test/e2e/fetch-transient.test.ts',
+  'test/exec/exec-rotation.test.ts',
+  'test/exec/exec-signals.test.ts',
 ];
 
 const ROUNDS = 3;
@@ -67,6 +69,9 @@ async function stopHogs(hogs: ChildProcess[]): Promise<void> {
   );
 }
 
+/** The vitest of the round under way, killed with the hogs on Ctrl-C. */
+let current: ChildProcess | undefined;
+
 async function runRound(files: string[], report: string): Promise<Round> {
   const started = Date.now();
   const child = spawn(
@@ -83,7 +88,9 @@ async function runRound(files: string[], report: string): Promise<Round> {
     ],
     { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
   );
+  current = child;
   const [code] = await once(child, 'exit');
+  current = undefined;
   let json: JsonReport;
   try {
     json = JSON.parse(await readFile(report, 'utf8')) as JsonReport;
@@ -111,6 +118,7 @@ console.log(`load average before: ${load()}; starting ${cores} CPU hog(s), one p
 const hogs = startHogs(cores);
 const stop = () => {
   for (const hog of hogs) hog.kill('SIGKILL');
+  current?.kill('SIGTERM');
   process.exit(130);
 };
 process.once('SIGINT', stop);

@@ -3,6 +3,7 @@
 // process.exit. Everything below it receives plain values.
 import { constants } from 'node:os';
 import { isSea } from 'node:sea';
+import { isatty } from 'node:tty';
 import { setFlagsFromString } from 'node:v8';
 import type { CliContext } from './cli/context.ts';
 import { RENEWER_COMMAND } from './daemon/renewer-command.ts';
@@ -81,7 +82,9 @@ const ctx: CliContext = {
     return [...flags, process.argv[1] ?? 'keyturn'];
   },
   stderrIsTTY: process.stderr.isTTY === true,
-  ...(process.stdin.isTTY
+  // isatty(0), not process.stdin.isTTY: touching process.stdin opens a handle on fd 0 in
+  // every run (a renewer, a prestart), even though only a prompt ever reads it.
+  ...(isatty(0)
     ? {
         // Loaded on first use: only the operator and backup commands ever ask.
         prompt: async (question: string) =>

@@ -20,7 +20,7 @@ export interface RewriterDeps {
   env: Readonly<Record<string, string | undefined>>;
   out: Output;
   live: LiveSet;
-  /** Told the outcome of every group's write (`keyturn_output_write_failed`). */
+  /** Told the outcome of every group's write (`keyturn_output_last_write_failed`). */
   metrics: RenewerMetrics;
   /** Every destination of the last complete write, for the state file. */
   files: string[];

@@ -1,3 +1,4 @@
+import { closestKey } from '../config/closest-key.ts';
 import { UsageError } from '../errors/keyturn-error.ts';
 import type { Redactor } from '../log/redactor.ts';
 
@@ -26,7 +27,11 @@ export function parseJsonInput(text: string, redactor: Redactor): JsonInput {
   const input: JsonInput = {};
   for (const [key, value] of Object.entries(parsed)) {
     if (!(keys as readonly string[]).includes(key)) {
-      throw new UsageError(`--input-json: unknown key "${key}" (expected ${keys.join(', ')})`);
+      const near = closestKey(key, keys);
+      const hint = near ? `did you mean "${near}"? ` : '';
+      throw new UsageError(
+        `--input-json: unknown key "${key}" (${hint}expected ${keys.join(', ')})`,
+      );
     }
     if (typeof value !== 'string' || value === '') {
       throw new UsageError(`--input-json: "${key}" must be a non-empty string`);

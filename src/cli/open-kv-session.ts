@@ -13,7 +13,10 @@ import { openNodes } from './open-nodes.ts';
  */
 export async function openKvSession(run: CommandRun<unknown>) {
   // Secret values are masked per secret (scrub-values.ts), not registered process-wide.
-  const { config, clients, close } = await openNodes(run, [], { registerBodySecrets: false });
+  const { config, clients, close } = await openNodes(run, [], {
+    registerBodySecrets: false,
+    hasAddrFlag: false,
+  });
   const client = clients[0];
   if (!client) throw new Error('no Vault client');
   try {

@@ -3,6 +3,7 @@ import type { Config } from '../config/config-types.ts';
 import { readEnvironment } from '../config/environment.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { resolveVaultSettings } from '../config/resolve-vault-settings.ts';
+import { UsageError } from '../errors/keyturn-error.ts';
 import { createVaultClient, type VaultClient } from '../vault/client.ts';
 import { configPath, readConfigText } from './config-source.ts';
 import type { CommandRun } from './context.ts';
@@ -26,13 +27,21 @@ export async function connectionConfig({ globals, ctx }: CommandRun<unknown>): P
 export async function openNodes(
   run: CommandRun<unknown>,
   addresses: readonly string[],
-  options: { registerBodySecrets?: boolean } = {},
+  {
+    hasAddrFlag = true,
+    ...clientOptions
+  }: { registerBodySecrets?: boolean; hasAddrFlag?: boolean } = {},
 ) {
   const config = await connectionConfig(run);
   const env = readEnvironment(run.ctx.env);
   run.out.redactor.add(env.token);
   const targets = addresses.length > 0 ? addresses : [undefined];
   const clients: VaultClient[] = targets.map((address) => {
+    if (address === undefined && !config.vault.address && !env.address) {
+      throw new UsageError(
+        `no Vault address: ${hasAddrFlag ? 'pass --addr, or ' : ''}set VAULT_ADDR (or vault.address in the config file)`,
+      );
+    }
     const settings = resolveVaultSettings(config, env, address === undefined ? {} : { address });
     if (settings.tls.skipVerify)
       run.out.log.warn('TLS verification is OFF (VAULT_SKIP_VERIFY / tls.skip_verify)');
@@ -43,7 +52,7 @@ export async function openNodes(
       timeoutMs: settings.timeoutMs,
       redactor: run.out.redactor,
       logger: run.out.log,
-      ...options,
+      ...clientOptions,
     });
   });
   const close = () => {

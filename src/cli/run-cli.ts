@@ -12,7 +12,9 @@ import { keyturnVersion as version } from './keyturn-version.ts';
 export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   const redactor = new Redactor();
   const defaultFormat: LogFormat = ctx.stderrIsTTY ? 'pretty' : 'json';
-  let out: Output = await createOutput({ level: 'info', format: defaultFormat }, redactor);
+  // https://no-color.org: any non-empty NO_COLOR turns colour off, even on a terminal.
+  const colour = ctx.stderrIsTTY && !ctx.env.NO_COLOR;
+  let out: Output = await createOutput({ level: 'info', format: defaultFormat, colour }, redactor);
   let exitCode = 0;
 
   // Help and --version are output (stdout); commander's usage errors are diagnostics (stderr),
@@ -24,7 +26,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   program.hook('preAction', async (_program, action) => {
     const globals = action.optsWithGlobals<GlobalOptions>();
     out = await createOutput(
-      { level: globals.logLevel, format: globals.logFormat ?? defaultFormat },
+      { level: globals.logLevel, format: globals.logFormat ?? defaultFormat, colour },
       redactor,
     );
   });

@@ -21,9 +21,10 @@ export const execSchema = described(
         durationField('how long a stopping child gets before SIGKILL'),
         '30s',
       ),
-      on_change_wait: z._default(
-        durationField('quiet time after a change before the child is restarted or signalled'),
-        '1s',
+      on_change_wait: z.optional(
+        durationField(
+          'quiet time after a change before the child is restarted or signalled (default: defaults.on_change_wait)',
+        ),
       ),
     }),
     {},

@@ -51,7 +51,7 @@ export function loadConfig(text: string, fileName: string, cwd: string): Config 
   }
   const result = configFileSchema.safeParse(data, { error: configErrorMap });
   if (!result.success) {
-    const located = result.error.issues.flatMap((issue) => locateIssue(issue));
+    const located = result.error.issues.flatMap((issue) => locateIssue(issue, configFileSchema));
     for (const issue of [...located, ...ruleProblemsDespite(data, located)]) {
       problems.push(at(parsed, issue));
     }

@@ -58,7 +58,7 @@ export function normalizeConfig(file: ConfigFile, cwd: string): Config {
     secrets: file.secrets.map((entry) => normalizeSecret(entry, defaults)),
     certs: file.certs.map((entry) => normalizeCert(entry, defaults)),
     templates: file.templates.map((entry) => normalizeTemplate(entry, defaults)),
-    exec: normalizeExec(file.exec),
+    exec: normalizeExec(file.exec, defaults),
     ...(file.state_dir === undefined ? {} : { stateDir: path(file.state_dir) }),
     ...(Object.keys(relative.paths).length > 0 ? { relativePaths: relative } : {}),
   };
@@ -142,14 +142,17 @@ function normalizeCert(entry: CertEntry, defaults: Defaults): CertConfig {
   };
 }
 
-/** SIGHUP by default: the usual "reload your configuration" signal. */
-function normalizeExec(entry: ConfigFile['exec']): ExecConfig {
+/**
+ * SIGHUP by default: the usual "reload your configuration" signal. The child's restart is
+ * its on_change action: the same quiet window, per item or from `defaults`.
+ */
+function normalizeExec(entry: ConfigFile['exec'], defaults: Defaults): ExecConfig {
   return {
     onChange: entry.on_change,
     signal: (entry.signal ?? 'SIGHUP') as NodeJS.Signals,
     stopSignal: entry.stop_signal as NodeJS.Signals,
     stopTimeoutMs: parseDuration(entry.stop_timeout),
-    onChangeWaitMs: parseDuration(entry.on_change_wait),
+    onChangeWaitMs: parseDuration(entry.on_change_wait ?? defaults.on_change_wait),
   };
 }
 

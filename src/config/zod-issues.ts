@@ -1,6 +1,8 @@
 import type * as core from 'zod/v4/core';
 import en from 'zod/v4/locales/en.js';
+import { closestKey } from './closest-key.ts';
 import type { ConfigPath } from './config-path.ts';
+import { knownKeysAt } from './known-keys.ts';
 
 /** A schema issue turned into what load-config reports: where, what, and whether to point at the key. */
 export interface LocatedIssue {
@@ -51,14 +53,21 @@ export const configErrorMap: core.$ZodErrorMap = (issue) => {
   }
 };
 
-/** Splits and words one zod issue; an issue naming several unknown keys becomes one per key. */
-export function locateIssue(issue: core.$ZodIssue): LocatedIssue[] {
+/**
+ * Splits and words one zod issue; an issue naming several unknown keys becomes one per key,
+ * each with "did you mean" when one key `schema` allows there is close to it.
+ */
+export function locateIssue(issue: core.$ZodIssue, schema?: core.$ZodType): LocatedIssue[] {
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({
-      path: [...issue.path, key],
-      message: 'unknown key',
-      target: 'key',
-    }));
+    const known = schema ? knownKeysAt(schema, issue.path) : [];
+    return issue.keys.map((key) => {
+      const near = closestKey(key, known);
+      return {
+        path: [...issue.path, key],
+        message: near ? `unknown key (did you mean "${near}"?)` : 'unknown key',
+        target: 'key',
+      };
+    });
   }
   if (issue.code === 'invalid_key') {
     const inner = issue.issues[0]?.message ?? 'invalid key';

@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import { ON_CHANGE_WAIT_CAP } from '../agent/on-change-scheduler.ts';
 import type { ExecConfig, SecretConfig } from '../config/config-types.ts';
 import type { Output } from '../log/output.ts';
 import type { SecretData } from '../sources/read-secret.ts';
@@ -20,9 +21,6 @@ export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = [
 ];
 /** Those that ask to stop: no restart follows them, and exec.stop_timeout applies. */
 const STOPPING: ReadonlySet<NodeJS.Signals> = new Set(['SIGTERM', 'SIGINT', 'SIGQUIT']);
-
-/** SPEC §6: a burst waits for quiet, but at most 10× on_change_wait. */
-const MAX_WAIT_FACTOR = 10;
 
 export type TakeSignals = (
   names: readonly NodeJS.Signals[],
@@ -73,7 +71,8 @@ export function createExecSupervisor(input: ExecSupervisorInput): ExecSupervisor
   const window = quietWindow(
     {
       waitMs: config.onChangeWaitMs,
-      maxWaitMs: MAX_WAIT_FACTOR * config.onChangeWaitMs,
+      // The cap of files' on_change: a secret that keeps changing still reaches the child.
+      maxWaitMs: ON_CHANGE_WAIT_CAP * config.onChangeWaitMs,
       clock,
       timers,
     },

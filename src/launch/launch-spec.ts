@@ -108,11 +108,13 @@ function pairs(flag: string, list: string[], problems: string[], emptyOk: boolea
   const out: Record<string, string> = {};
   for (const pair of list) {
     const at = pair.indexOf('=');
-    const key = at > 0 ? pair.slice(0, at) : '';
-    if (key === '' || (!emptyOk && at < 0))
-      problems.push(`${flag} ${key || '(no key)'}: expected KEY=VALUE`);
-    else if (key in out) problems.push(`${flag} ${key}: given twice`);
-    else out[key] = pair.slice(at + 1);
+    const key = at >= 0 ? pair.slice(0, at) : pair;
+    if (key === '' || (!emptyOk && at < 0)) {
+      // Named only when it looks like a name: a mistyped flag may hold a secret value.
+      const shown = /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key) ? key : '(a value without a KEY=)';
+      problems.push(`${flag} ${shown}: expected KEY=VALUE`);
+    } else if (key in out) problems.push(`${flag} ${key}: given twice`);
+    else out[key] = at >= 0 ? pair.slice(at + 1) : '';
   }
   return out;
 }

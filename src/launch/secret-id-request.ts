@@ -39,7 +39,8 @@ export function secretIdRequest(flags: SecretIdFlags): SecretIdRequest {
   const mount = (flags.mount ?? 'approle').replace(/^\/+|\/+$/g, '');
   const role = flags.role ?? '';
   if (!NAME.test(role)) problems.push(`--role "${role}": not a role name`);
-  if (!/^[\w.-]+(\/[\w.-]+)*$/.test(mount))
+  const segments = mount.split('/');
+  if (segments.some((seg) => !NAME.test(seg) || seg === '.' || seg === '..'))
     problems.push(`--mount "${flags.mount}": not a mount path`);
   const wrapTtlSeconds = seconds('--wrap-ttl', flags.wrapTtl ?? '120s', problems);
   if (wrapTtlSeconds === 0)

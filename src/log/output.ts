@@ -12,6 +12,8 @@ export interface OutputOptions {
   /** Where log lines go (default fd 2) and where `print` writes (default fd 1). */
   logFd?: number;
   printFd?: number;
+  /** Pretty logs in colour: only for a person at a terminal (default off). */
+  colour?: boolean;
 }
 
 /**
@@ -36,8 +38,13 @@ export async function createOutput(
   const printFd = options.printFd ?? 1;
   const sink: DestinationStream =
     options.format === 'pretty'
-      ? // Loaded only on a TTY: it is the heaviest module a start would otherwise pay for.
-        (await import('pino-pretty')).default({ destination: logFd, sync: true, colorize: true })
+      ? // Loaded only when asked for: the heaviest module a start would otherwise pay for.
+        (await import('pino-pretty')).default({
+          destination: logFd,
+          sync: true,
+          // A pipe or a file gets no escape codes, even with --log-format pretty.
+          colorize: options.colour === true,
+        })
       : pino.destination({ dest: logFd, sync: true });
   const log = pino(
     {

@@ -22,6 +22,9 @@ export interface RetrySettings {
   giveUpAfterMs: number;
 }
 
+/** How long an attempt begun at the deadline may still take (not a whole request timeout). */
+const FINAL_ATTEMPT_MS = 1000;
+
 const spent =
   'this call succeeds only once (a one-time secret ID or wrapping token may now be spent)';
 
@@ -82,9 +85,19 @@ export function createRetrier(
   const deadline = now() + settings.giveUpAfterMs;
   // An attempt started before the deadline ends at it: a server that accepts and never
   // answers must not stretch start-up by a whole request timeout past give_up_after.
-  const attempt = <T>(what: string, call: () => Promise<T>, once: boolean): Promise<T> => {
+  const attempt = <T>(what: string, call: () => Promise<T>, once: boolean, n: number) => {
     const left = deadline - now();
-    return left > 0 ? beforeDeadline(what, call(), left, once) : call();
+    // A call whose first attempt starts after the deadline still gets that attempt, with its
+    // own timeout. A retry is scheduled at the deadline at the latest: a small floor lets
+    // that final attempt get its answer.
+    if (left <= 0 && n === 1) return call();
+    const window = Math.max(left, FINAL_ATTEMPT_MS);
+    const late = `gave up after ${settings.giveUpAfterMs} ms (give_up_after) and ${n} attempt(s); last failure: ${what} had no answer by then`;
+    return beforeDeadline(
+      call(),
+      window,
+      once ? `${late}; the request may have reached Vault, and ${spent}` : late,
+    );
   };
   const run = <T>(
     what: string,
@@ -92,7 +105,7 @@ export function createRetrier(
     isRetryable: (error: unknown) => boolean,
     once = false,
   ) =>
-    retry(() => attempt(what, call, once), {
+    retry((n) => attempt(what, call, once, n), {
       ...settings,
       giveUpAfterMs: Math.max(0, deadline - now()),
       clock: { now },
@@ -117,18 +130,10 @@ export function createRetrier(
 }
 
 /** `pending`, or 69 once `ms` have passed (the request is left to its own timeout; nobody awaits it). */
-function beforeDeadline<T>(what: string, pending: Promise<T>, ms: number, once: boolean) {
+function beforeDeadline<T>(pending: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const more = once ? `; the request may have reached Vault, and ${spent}` : '';
-      reject(
-        new VaultUnavailableError(
-          `${what}: no answer before give_up_after ran out (${Math.round(ms)} ms left for this attempt)${more}`,
-          { details: { call: what } },
-        ),
-      );
-    }, ms);
+    timer = setTimeout(() => reject(new VaultUnavailableError(message)), ms);
   });
   pending.catch(() => undefined); // a late failure of the abandoned request is not unhandled
   return Promise.race([pending, late]).finally(() => clearTimeout(timer));

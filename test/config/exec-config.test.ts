@@ -25,6 +25,14 @@ describe('the exec: block', () => {
     });
   });
 
+  it('takes its quiet window from defaults.on_change_wait unless it has its own', () => {
+    expect(loadConfig('defaults: { on_change_wait: 3s }', 'k.yaml', '/').exec.onChangeWaitMs).toBe(
+      3000,
+    );
+    const own = 'defaults: { on_change_wait: 3s }\nexec: { on_change_wait: 200ms }';
+    expect(loadConfig(own, 'k.yaml', '/').exec.onChangeWaitMs).toBe(200);
+  });
+
   it('reads every key', () => {
     const yaml = `exec: { on_change: signal, signal: SIGUSR1, stop_signal: SIGINT, stop_timeout: 5s, on_change_wait: 250ms }`;
     expect(loadConfig(yaml, 'keyturn.yaml', '/').exec).toEqual({

@@ -120,7 +120,11 @@ describe('loadConfig', () => {
   it.each([
     ['a list', '- a\n- b\n', 'keyturn.yaml:1:1: expected a map, got a list'],
     ['a string', 'hello\n', 'keyturn.yaml:1:1: expected a map, got a string'],
-    ['an unknown top-level key', 'secret:\n  - path: a\n', 'keyturn.yaml:1:1: secret: unknown key'],
+    [
+      'an unknown top-level key',
+      'secret:\n  - path: a\n',
+      'keyturn.yaml:1:1: secret: unknown key (did you mean "secrets"?)',
+    ],
   ])('rejects a document that is %s', (_name, yaml, expected) => {
     expect(errorOf(yaml).problems.map(formatProblem)).toEqual([expected]);
   });

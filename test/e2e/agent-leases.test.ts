@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../vault-server/index.ts';
 import { msg, startKeyturn } from './agent-process.ts';
 import { databaseEngine, eventually, textOf, writeAgentConfig } from './agent-world.ts';
 import { expectNoSecrets } from './run-keyturn.ts';
@@ -11,7 +12,8 @@ const kvReads = (vault: { requests: { path: string; status: number }[] }) =>
 
 describe('keyturn agent: leases and static secrets', () => {
   it('renews a lease, and fetches the secret again when the lease is revoked from outside', async () => {
-    await using vault = await startVaultServer();
+    // A still server clock: a lease renewed late on a busy machine has not run out.
+    await using vault = await startVaultServer({ clock: new ManualClock(Date.now()) });
     await using dir = await tempDir();
     await mountEngines(vault);
     await vault.write('database/roles/app', { db_name: 'db', default_ttl: '2s', max_ttl: '1h' });
@@ -69,7 +71,8 @@ secrets:
   });
 
   it('re-reads static KV every `refresh`, rewrites only on change, runs on_change once; a failing action is logged and renewal goes on', async () => {
-    await using vault = await startVaultServer();
+    // A still server clock: a token renewed late on a busy machine has not run out.
+    await using vault = await startVaultServer({ clock: new ManualClock(Date.now()) });
     await using dir = await tempDir();
     await mountEngines(vault);
     const app = await setupApp(vault, { token_ttl: '2s', token_max_ttl: '1m' });

@@ -41,18 +41,17 @@ export function startKeyturn(args: string[], options: RunOptions = {}): KeyturnP
     }
     for (const wake of waiters) wake();
   });
+  let ended = false;
   const done = new Promise<RunResult & { endedAt: number }>((resolve) => {
     child.on('close', (code, signal) => {
+      // Before waking the waiters: each of them must see the end and give up at once.
+      ended = true;
       resolve({ code, signal, stdout, stderr, endedAt: Date.now() });
       for (const wake of waiters) wake();
     });
   });
-  let ended = false;
-  void done.then(() => {
-    ended = true;
-  });
 
-  function waitForLog(predicate: (line: LogLine) => boolean, timeoutMs = 8000): Promise<LogLine> {
+  function waitForLog(predicate: (line: LogLine) => boolean, timeoutMs = 15_000): Promise<LogLine> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const found = parsed.find(predicate);
@@ -120,4 +119,32 @@ export async function untilPlanned(
 ): Promise<number> {
   const plan = await agent.waitForLog(nth(agent, msg('token renewal scheduled'), n));
   return Math.max(0, Date.parse(String(plan.renewAt)) - Date.now()) + slackMs;
+}
+
+/**
+ * Drives a test server's clock by the agent's own plan for its first token: whenever the
+ * agent logs a planned renewal of it (debug level), the server's clock moves on by the delay
+ * the agent planned (`renewAt - grantedAt`), in whole seconds and never more: Vault counts
+ * TTLs in whole seconds, so a token moved on by a fraction could die at a second boundary
+ * just before the agent's renewal. The server thus sees none of the latency a busy machine
+ * adds, and the token never dies under the agent between plans, while each renewal still
+ * brings its max TTL nearer (plans are over 1 s apart for TTLs from 2 s). Plans for later
+ * tokens (after a login again) leave the clock where it is: the old token stays alive while
+ * the agent moves to the new one. Resolves when the agent has ended.
+ */
+export async function followPlans(
+  agent: Pick<KeyturnProcess, 'lines' | 'waitForLog'>,
+  clock: { advance(ms: number): void },
+): Promise<void> {
+  let accessor: unknown;
+  for (let n = 0; ; n++) {
+    const plan = await agent
+      .waitForLog(nth(agent, msg('token renewal scheduled'), n), 3_600_000)
+      .catch(() => undefined);
+    if (!plan) return;
+    accessor ??= plan.accessor;
+    if (plan.accessor !== accessor) continue;
+    const delayMs = Date.parse(String(plan.renewAt)) - Date.parse(String(plan.grantedAt));
+    clock.advance(Math.floor(delayMs / 1000) * 1000);
+  }
 }

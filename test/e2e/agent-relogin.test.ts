@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { msg, startKeyturn } from './agent-process.ts';
+import { ManualClock } from '../vault-server/index.ts';
+import { followPlans, msg, startKeyturn } from './agent-process.ts';
 import { databaseEngine, eventually, textOf, writeAgentConfig } from './agent-world.ts';
 import { configStateDir } from './config-state-dir.ts';
 import { expectNoSecrets } from './run-keyturn.ts';
@@ -14,7 +15,10 @@ const credReads = (vault: { requests: { path: string; status: number }[] }) =>
 
 describe('keyturn agent: when the token cannot be extended', () => {
   it('logs in again with a secret ID file at max TTL, re-fetches the lease under the new token, rewrites and runs on_change once', async () => {
-    await using vault = await startVaultServer();
+    // The server's clock follows the agent's planned renewals: the max TTL comes when the agent
+    // expects it, and the old token cannot die under a late agent before the re-fetch.
+    const clock = new ManualClock(Date.now());
+    await using vault = await startVaultServer({ clock });
     await using dir = await tempDir();
     await mountEngines(vault);
     const app = await setupApp(vault, { token_ttl: '2s', token_max_ttl: '5s' });
@@ -42,6 +46,7 @@ templates:
       cwd: dir.path,
       env: { VAULT_ADDR: vault.addr, VAULT_ROLE_ID: app.roleId },
     });
+    const following = followPlans(agent, clock);
     await agent.waitForLog(msg('renewing'));
     const before = JSON.parse(await readFile(join(dir.path, 'out', 'creds.json'), 'utf8'));
     const firstAccessor = agent.lines().find(msg('logged in with AppRole'))?.accessor;
@@ -55,7 +60,7 @@ templates:
           vault.core.tokens.lookupAccessor(String(firstAccessor)) !== undefined;
         return true;
       },
-      { timeoutMs: 9000 },
+      { timeoutMs: 15_000 },
     );
     await eventually(
       () => textOf(join(dir.path, 'marker')),
@@ -80,6 +85,7 @@ templates:
     expect(databaseEngine(vault).liveUsers()).toContain(after.username);
 
     const result = await agent.stop();
+    await following;
     expect(result.code).toBe(0);
     // Two files changed per rotation, one action each time (coalesced).
     const runs = (await textOf(join(dir.path, 'marker'))).split('\n').filter(Boolean).length;
@@ -93,17 +99,20 @@ templates:
   });
 
   it('with a wrapped (spent) secret ID exits 75 before the token expires, saying when and why', async () => {
-    await using vault = await startVaultServer();
+    const clock = new ManualClock(Date.now());
+    await using vault = await startVaultServer({ clock });
     await using dir = await tempDir();
     await mountEngines(vault);
     const app = await setupApp(vault, { token_ttl: '2s', token_max_ttl: '4s' });
     const wrapped = await app.wrappedSecretId();
     const config = await writeAgentConfig(dir.path, 'token: { sink: { path: out/token } }\n');
-    await using agent = startKeyturn(['agent', '--config', config], {
+    await using agent = startKeyturn(['agent', '--config', config, '--log-level', 'debug'], {
       cwd: dir.path,
       env: { VAULT_ADDR: vault.addr, VAULT_ROLE_ID: app.roleId, VAULT_SECRET_ID: wrapped },
     });
+    const following = followPlans(agent, clock);
     const result = await agent.done;
+    await following;
     const token = (await readFile(join(dir.path, 'out', 'token'), 'utf8')).trim();
     // Still valid: keyturn left before the token did.
     expect((await vault.request('GET', 'auth/token/lookup-self', { token })).status).toBe(200);
@@ -112,10 +121,12 @@ templates:
     expect(warning?.level).toBe('error');
     expect(warning?.msg).toMatch(/response-wrapped/);
     expect(warning?.msg).toMatch(/exits with 75 at/);
+    // Its plan: leave before the token's expiry, as recorded for `status`.
     const state = JSON.parse(
       await readFile(join(await configStateDir(join(dir.path, 'state')), 'state.json'), 'utf8'),
     );
-    expect(result.endedAt).toBeLessThan(state.token.expiresAt);
+    expect(Date.parse(String(warning?.expiresAt))).toBe(state.token.expiresAt);
+    expect(Date.parse(String(warning?.exitAt))).toBeLessThan(state.token.expiresAt);
     expect(logins(vault)).toHaveLength(1);
     expectNoSecrets(result, { wrapped, roleId: app.roleId, token });
   });

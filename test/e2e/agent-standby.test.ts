@@ -35,7 +35,11 @@ describe('keyturn agent: a standby during failover', () => {
     // Retry-After is a floor, stretched by up to 20% so a fleet does not return together: the
     // agent's own plan says so, and its renewal came no earlier than planned.
     const failed = await agent.waitForLog(msg('token renewal failed; retrying'));
-    expect(failed.retryInMs).toBeGreaterThanOrEqual(1000);
+    // ...unless less than that is left of the token's life: a renewal that a busy machine ran
+    // late retries right at the token's expiry instead (the agent's own rule).
+    const plan = agent.lines().find(msg('token renewal scheduled'));
+    const leftMs = Date.parse(String(plan?.grantedAt)) + 5000 - Date.parse(String(failed.time));
+    expect(failed.retryInMs).toBeGreaterThanOrEqual(Math.min(1000, leftMs) - 1);
     expect(failed.retryInMs).toBeLessThanOrEqual(1200);
     const renewed = await agent.waitForLog(msg('token renewed'));
     expect(

@@ -51,7 +51,7 @@ describe('keyturn prestart: --input-json and the environment (SPEC §1, §4)', (
     [
       'an unknown key',
       (s: string, r: string) => `{"secret_id": "${s}", "roleId": "${r}"}`,
-      /unknown key "secret_id"/,
+      /unknown key "secret_id" \(did you mean "secretId"\? expected/,
     ],
     [
       'a non-string value',

@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { msg, startKeyturn } from './agent-process.ts';
+import { ManualClock } from '../vault-server/index.ts';
+import { followPlans, msg, startKeyturn, untilPlanned } from './agent-process.ts';
 import { writeAgentConfig } from './agent-world.ts';
 import { expectNoSecrets, logLines, runKeyturn } from './run-keyturn.ts';
 import {
@@ -98,7 +99,9 @@ describe('auth.token: an existing token, no login', () => {
   });
 
   it('agent renews a renewable token, and revokes it on exit only with revoke_on_exit', async () => {
-    await using vault = await startVaultServer();
+    // The token is minted before keyturn starts: a still server clock keeps its 2 s from
+    // running out while a busy machine starts keyturn.
+    await using vault = await startVaultServer({ clock: new ManualClock(Date.now()) });
     await using dir = await tempDir();
     const { token, accessor } = await world(vault, { ttl: '2s' });
     await writeFile(join(dir.path, 'vault-token'), token);
@@ -106,11 +109,12 @@ describe('auth.token: an existing token, no login', () => {
       dir.path,
       'auth: { token: { file: vault-token } }\ntoken: { revoke_on_exit: true }\nsecrets:\n  - { path: secret/app/db, field: password, to: out/pw }\n',
     );
-    await using agent = startKeyturn(['agent', '--config', config], {
+    await using agent = startKeyturn(['agent', '--config', config, '--log-level', 'debug'], {
       cwd: dir.path,
       env: { VAULT_ADDR: vault.addr },
     });
-    await agent.waitForLog(msg('token renewed'));
+    await agent.waitForLog(msg('renewing'));
+    await agent.waitForLog(msg('token renewed'), await untilPlanned(agent, 0));
     expect(vault.requests.some((r) => r.path === 'auth/token/renew-self' && r.status === 200)).toBe(
       true,
     );
@@ -123,25 +127,32 @@ describe('auth.token: an existing token, no login', () => {
   });
 
   it('agent cannot log in again with a given token: at its max TTL it exits 75 before expiry', async () => {
-    await using vault = await startVaultServer();
+    // The server's clock follows the agent's plan (followPlans): the max TTL comes after the
+    // agent's own renewals, however late a busy machine runs them, and the token never dies
+    // under it.
+    const clock = new ManualClock(Date.now());
+    await using vault = await startVaultServer({ clock });
     await using dir = await tempDir();
     const { token, accessor } = await world(vault, { ttl: '2s', explicit_max_ttl: '3s' });
     const config = await writeAgentConfig(
       dir.path,
       'auth: { token: {} }\nsecrets:\n  - { path: secret/app/db, field: password, to: out/pw }\n',
     );
-    await using agent = startKeyturn(['agent', '--config', config], {
+    await using agent = startKeyturn(['agent', '--config', config, '--log-level', 'debug'], {
       cwd: dir.path,
       env: { VAULT_ADDR: vault.addr, VAULT_TOKEN: token },
     });
+    const following = followPlans(agent, clock);
 
     const result = await agent.done;
+    await following;
 
     expect(result.code, result.stderr).toBe(75);
     const lines = logLines(result);
     expect(lines.some((l) => String(l.msg).includes('was given to keyturn'))).toBe(true);
     // It did not wait for Vault to refuse a dead token: the token was still alive at exit.
     expect(lines.some((l) => String(l.msg).includes('invalid token'))).toBe(false);
+    expect(alive(vault, accessor)).toBe(true);
     expect(vault.requests.some((r) => r.path.endsWith('/login'))).toBe(false);
     expect(accessor).not.toBe('');
     expectNoSecrets(result, { token, password });

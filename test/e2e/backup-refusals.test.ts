@@ -12,7 +12,7 @@ import {
   seed,
 } from './backup-world.ts';
 import { cliEnv, cliPath, expectNoSecrets, type RunResult } from './run-keyturn.ts';
-import { startVaultServer, tempDir, type VaultServer } from './vault-fixture.ts';
+import { startVaultServer, tempDir } from './vault-fixture.ts';
 
 // scrypt at 128 MiB per run: seconds on a busy machine.
 const slow = { timeout: 120_000 };

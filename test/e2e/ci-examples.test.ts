@@ -39,7 +39,7 @@ function invocations(script: string): string[] {
 
 const EXAMPLES = ['github-actions.yml', 'gitlab-ci.yml', 'Jenkinsfile'];
 
-describe('examples/ci', () => {
+describe('examples/ci', { timeout: 90_000 }, () => {
   it.each(EXAMPLES)(
     '%s parses, names only files that exist and only flags keyturn knows',
     async (name) => {

@@ -1,5 +1,6 @@
 import { readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ManualClock } from '../vault-server/index.ts';
 import { logLines, type RunResult, runKeyturn } from './run-keyturn.ts';
 import { setupApp, startVaultServer, type VaultServer } from './vault-fixture.ts';
 
@@ -59,9 +60,12 @@ export async function procStat(pid: number): Promise<{ ppid: number; sid: number
   return { ppid: Number(fields[1]), sid: Number(fields[3]) };
 }
 
-/** A Vault with AppRole `app` whose tokens live `ttl` (short: renewals within the test). */
-export async function daemonWorld(ttl = '3s') {
-  const vault = await startVaultServer();
+/**
+ * A Vault with AppRole `app` whose tokens live `ttl` (short: renewals within the test). A
+ * ManualClock that the test leaves still keeps the token alive under a late renewer.
+ */
+export async function daemonWorld(ttl = '3s', clock?: ManualClock) {
+  const vault = await startVaultServer(clock ? { clock } : {});
   const app = await setupApp(vault, { token_ttl: ttl, token_max_ttl: '1h' });
   await vault.write('sys/mounts/kv', { type: 'kv', options: { version: '1' } });
   await vault.write('kv/app/api', { key: 'daemon-api-key-4711' });

@@ -55,13 +55,12 @@ describe('keyturn prestart: destinations refused before login', () => {
     await mkdir(out, { mode: 0o700 });
     execFileSync('mkfifo', ['-m', '0600', join(out, 'api-key')]);
 
-    const started = Date.now();
-    // Opening the FIFO for reading or writing would block with no peer: the timeout catches a hang.
-    const run = await world.prestart({ timeoutMs: 8000 });
+    // Opening the FIFO for reading or writing would block with no peer: the run's timeout
+    // catches such a hang (it ends by a signal), however slow the machine is otherwise.
+    const run = await world.prestart({ timeoutMs: 15_000 });
 
     expect(run.signal).toBeNull();
     expect(run.code, run.stderr).toBe(73);
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(errorOf(run)).toMatch(/out\/api-key: it is a FIFO \(named pipe\), not a regular file/);
     expect(vaultAuthCalls(world.paths(run.requestsBefore))).toEqual([]);
     expectNoSecrets(run, world.handled({ value }));
@@ -145,7 +144,7 @@ describe('keyturn prestart as a non-root user', () => {
 
     expect(run.code, run.stderr).toBe(73);
     expect(errorOf(run)).toMatch(
-      /cannot write .*\/locked\/api-key: permission denied \(EACCES\) on .*\/locked$/,
+      /cannot write .*\/locked\/api-key: permission denied \(EACCES\) on .*\/locked \(`locked\/api-key` is a relative path: .*working directory .*\)$/,
     );
     expect(vaultAuthCalls(world.paths(run.requestsBefore))).toEqual([]);
     expect(await readdir(locked)).toEqual([]);

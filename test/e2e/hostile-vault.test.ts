@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { stateDirName } from '../../src/state/state-paths.ts';
+import { configStateDir } from './config-state-dir.ts';
 import { filesWorld } from './files-world.ts';
 import { startRewriteProxy } from './rewrite-proxy.ts';
 import { expectNoSecrets, logLines, runKeyturn } from './run-keyturn.ts';
@@ -40,7 +42,9 @@ describe('Vault numbers are validated at the boundary', () => {
     await using proxy = await startRewriteProxy(world.vault.addr, setLoginLease('1e30'));
     const run = await prestartThrough(world, proxy.addr);
     expect(run.code, run.stderr).toBe(0);
-    const state = JSON.parse(await readFile(join(world.dir, 'state', 'state.json'), 'utf8'));
+    const state = JSON.parse(
+      await readFile(join(await configStateDir(join(world.dir, 'state')), 'state.json'), 'utf8'),
+    );
     expect(state.token.expiresAt).toBeLessThan(8.64e15);
     const status = await runKeyturn(['status', '--config', join(world.dir, 'keyturn.yaml')], {
       cwd: world.dir,
@@ -66,7 +70,12 @@ describe('Vault numbers are validated at the boundary', () => {
   it('a corrupt state file is "unreadable" (1), not an internal error', async () => {
     await using world = await filesWorld();
     await world.config('state_dir: state\nsecrets: []\n');
-    await mkdir(join(world.dir, 'state'), { mode: 0o700 });
+    const configDir = join(
+      world.dir,
+      'state',
+      stateDirName({ file: join(world.dir, 'keyturn.yaml'), flags: [] }),
+    );
+    await mkdir(configDir, { recursive: true, mode: 0o700 });
     const corrupt = {
       version: 1,
       startedAt: 'x',
@@ -77,7 +86,7 @@ describe('Vault numbers are validated at the boundary', () => {
       leases: [],
     };
     for (const text of [JSON.stringify(corrupt), '{"version":1', 'null', '[]']) {
-      await writeFile(join(world.dir, 'state', 'state.json'), text, { mode: 0o600 });
+      await writeFile(join(configDir, 'state.json'), text, { mode: 0o600 });
       const status = await runKeyturn(['status', '--config', join(world.dir, 'keyturn.yaml')], {
         cwd: world.dir,
       });

@@ -6,7 +6,10 @@ import { expectNoSecrets, runKeyturn } from './run-keyturn.ts';
 
 const WRAP_PATH = 'auth/approle/role/app/secret-id';
 
-describe('keyturn issue-secret-id: a trusted launcher hands out wrapped secret IDs', () => {
+// Each test spawns keyturn up to five times: seconds apiece on a loaded 2-core machine.
+describe('keyturn issue-secret-id: a trusted launcher hands out wrapped secret IDs', {
+  timeout: 90_000,
+}, () => {
   it('VAULT_TOKEN: stdout is only the wrapping token, which a container unwraps once into a secret ID of the role', async () => {
     await using world = await launcherWorld();
     const before = world.vault.requests.length;
@@ -181,7 +184,7 @@ describe('keyturn issue-secret-id: a trusted launcher hands out wrapped secret I
   });
 });
 
-describe('issue-secret-id refusals', () => {
+describe('issue-secret-id refusals', { timeout: 60_000 }, () => {
   it('a missing role: 64 naming it', async () => {
     await using world = await launcherWorld();
     const result = await world.keyturn(['issue-secret-id', '--role', 'ghost'], {

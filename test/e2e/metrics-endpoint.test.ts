@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../vault-server/index.ts';
 import { configStateDir } from './config-state-dir.ts';
 import { daemonWorld, killRenewers, readToken, startDaemon } from './daemon-world.ts';
 import { expectNoSecrets } from './run-keyturn.ts';
@@ -10,7 +11,8 @@ afterEach(killRenewers);
 
 describe('--metrics-addr: the renewer serves Prometheus metrics', () => {
   it('prestart --daemon --metrics-addr serves the token gauges and counts renewals', async () => {
-    const { vault, app } = await daemonWorld('2s');
+    // A still server clock: a renewer that a busy machine runs late still renews a live token.
+    const { vault, app } = await daemonWorld('2s', new ManualClock(Date.now()));
     await using _vault = vault;
     await using dir = await tempDir();
     const { result, secretId } = await startDaemon(vault, app, dir.path, {

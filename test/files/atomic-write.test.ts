@@ -108,11 +108,10 @@ describe('writeFileAtomic', () => {
     await using dir = await makeTempDir();
     const dest = join(dir.path, 'fifo');
     execFileSync('mkfifo', [dest]);
-    const started = Date.now();
+    // Blocking on the FIFO would never settle: the test's timeout catches that.
     await expect(writeFileAtomic(dest, 'x', { mode: 0o600, ...root })).rejects.toThrow(
       `refusing to write ${dest}: it is a FIFO (named pipe), not a regular file`,
     );
-    expect(Date.now() - started).toBeLessThan(2000);
     expect((await lstat(dest)).isFIFO()).toBe(true);
   });
 

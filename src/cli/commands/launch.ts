@@ -21,7 +21,6 @@ export async function run(command: CommandRun<Options>): Promise<number> {
   const { ctx, out, options } = command;
   const spec = launchSpec(options);
   const request = secretIdRequest(options);
-  for (const value of Object.values(spec.env)) out.redactor.add(value);
   const docker = await openDocker(dockerConnection(ctx.env));
   await pullImage(docker, spec.image, spec.pull, out.log);
   await using launcher = await openLauncher(command, options.tokenFile);

@@ -34,11 +34,12 @@ export async function run(run: CommandRun<RestoreFlags>): Promise<number> {
   const { openArchive, verifyArchive } = await import('../../backup/read-archive.ts');
   const archive = await openArchive(resolve(ctx.cwd, options.in ?? ''), passphrase);
   try {
+    // Whole and authentic first, so a cut archive never passes for a short list either.
+    const count = await verifyArchive(archive);
     if (options.list) {
       for await (const record of archive.records()) out.print(`${record.path}\n`);
       return 0;
     }
-    const count = await verifyArchive(archive);
     const source = archive.source();
     out.log.info(
       {

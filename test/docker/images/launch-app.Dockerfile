@@ -4,7 +4,9 @@
 # launcher redact it from the logs it reports.
 ARG BASE
 FROM ${BASE}
-COPY dist/keyturn.mjs /usr/local/bin/keyturn
+COPY dist/keyturn.mjs /usr/local/lib/keyturn/keyturn.mjs
+COPY dist/chunks /usr/local/lib/keyturn/chunks
+RUN ln -s /usr/local/lib/keyturn/keyturn.mjs /usr/local/bin/keyturn
 USER node
 ENTRYPOINT ["sh", "-c", "[ -z \"$LEAKY\" ] || echo \"debug: VAULT_SECRET_ID=$VAULT_SECRET_ID\"; keyturn prestart --secret secret/app/db=/run/secrets/db.json && exec \"$@\"", "--"]
 CMD ["sh", "-c", "echo ready; sleep 3600 & wait"]
