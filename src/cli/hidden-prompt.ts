@@ -12,9 +12,10 @@ export interface PromptTerminal {
 export function hiddenPrompt(question: string, { input, output }: PromptTerminal): Promise<string> {
   return new Promise((resolve, reject) => {
     let answer = '';
-    output.write(question);
+    // Echo off before the question shows: whatever is typed once it is visible stays hidden.
     input.setRawMode(true);
     input.resume();
+    output.write(question);
     const finish = (error?: Error) => {
       input.setRawMode(false);
       input.pause();
