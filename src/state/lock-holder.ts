@@ -1,6 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { writeFileAtomic } from '../files/atomic-write.ts';
+import { processStartTime } from './process-alive.ts';
 
 /** Who holds the renewer lock: written beside it, since the lock itself is a bare directory. */
 export interface LockHolder {
@@ -8,11 +9,19 @@ export interface LockHolder {
   /** A pid means something only on the host (pid namespace) that wrote it. */
   host: string;
   since: string;
+  /** The holder's start time (processStartTime): tells it from a later process given its pid. */
+  started?: string;
 }
 
 /** Records this process as the holder (0600, atomic: a reader never sees half a record). */
 export async function writeLockHolder(file: string, pid: number, keyturnUid: number) {
-  const holder: LockHolder = { pid, host: hostname(), since: new Date().toISOString() };
+  const started = processStartTime(pid);
+  const holder: LockHolder = {
+    pid,
+    host: hostname(),
+    since: new Date().toISOString(),
+    ...(started === undefined ? {} : { started }),
+  };
   await writeFileAtomic(file, `${JSON.stringify(holder)}\n`, { mode: 0o600, keyturnUid });
 }
 
@@ -27,7 +36,12 @@ export async function readLockHolder(file: string): Promise<LockHolder | undefin
   try {
     const value = JSON.parse(text) as Partial<LockHolder>;
     if (typeof value.pid !== 'number' || !Number.isInteger(value.pid)) return undefined;
-    return { pid: value.pid, host: String(value.host ?? ''), since: String(value.since ?? '') };
+    return {
+      pid: value.pid,
+      host: String(value.host ?? ''),
+      since: String(value.since ?? ''),
+      ...(typeof value.started === 'string' ? { started: value.started } : {}),
+    };
   } catch {
     return undefined;
   }

@@ -24,3 +24,18 @@ function isZombie(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * When the process with this pid started, in clock ticks since boot (field 22 of
+ * /proc/<pid>/stat), or undefined off Linux. A pid names one process only together with its
+ * start time: after `docker restart` the container's pids are handed out again from 1.
+ */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces and parentheses): state is 3rd.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}

@@ -9,7 +9,7 @@ import {
   removeLockHolder,
   writeLockHolder,
 } from './lock-holder.ts';
-import { isProcessAlive } from './process-alive.ts';
+import { isProcessAlive, processStartTime } from './process-alive.ts';
 
 /** Where the lock lives: `<state_dir>/renewer.lock` (a directory, made by proper-lockfile). */
 export interface RenewerLockPaths {
@@ -130,7 +130,10 @@ function lockKey(paths: RenewerLockPaths): string {
   return join(dirname(paths.lockFile), 'renewer');
 }
 
-/** A recorded pid on this host that no longer runs (or is ours: a pid reused after a restart). */
+/**
+ * A recorded pid on this host that no longer runs, or runs another process now (its start
+ * time differs: a container restarted with its state on a volume), or is ours.
+ */
 function isDeadHolder(
   holder: LockHolder | undefined,
   self: number,
@@ -138,7 +141,8 @@ function isDeadHolder(
 ): boolean {
   if (holder === undefined || !isLocalHolder(holder)) return false;
   if (holder.pid === self) return true;
-  return !(options.isAlive ?? isProcessAlive)(holder.pid);
+  if (!(options.isAlive ?? isProcessAlive)(holder.pid)) return true;
+  return holder.started !== undefined && processStartTime(holder.pid) !== holder.started;
 }
 
 async function removeDeadLock(paths: RenewerLockPaths): Promise<void> {

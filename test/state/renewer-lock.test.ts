@@ -1,8 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { processStartTime } from '../../src/state/process-alive.ts';
 import {
   acquireRenewerLock,
   lockHolderFile,
@@ -58,6 +59,30 @@ describe('acquireRenewerLock: one renewer per config (SPEC §6)', () => {
     const lock = await acquireRenewerLock(paths(), process.pid, { uid });
     held.push(lock);
     expect(JSON.parse(await readFile(lockHolderFile(paths()), 'utf8')).pid).toBe(process.pid);
+  });
+
+  it('takes over a lock whose pid now names another process (a restarted container reuses pids)', async () => {
+    // A live pid on this host (a sleeping child), recorded with a start time it does not have.
+    const other = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      await mkdir(paths().lockFile, { recursive: true, mode: 0o700 });
+      const holder = { pid: other.pid, host: hostname(), since: '', started: '1' };
+      await writeFile(lockHolderFile(paths()), JSON.stringify(holder));
+      expect(await peekRenewerLock(paths(), process.pid)).toBeUndefined();
+      // The same pid with its real start time is a live holder: the lock stays taken.
+      const real = processStartTime(other.pid as number);
+      expect(real).toMatch(/^\d+$/);
+      await writeFile(lockHolderFile(paths()), JSON.stringify({ ...holder, started: real }));
+      expect(await peekRenewerLock(paths(), process.pid)).toEqual({ pid: other.pid });
+    } finally {
+      other.kill();
+    }
+  });
+
+  it('records its own start time with its pid', async () => {
+    held.push(await acquireRenewerLock(paths(), process.pid, { uid }));
+    const holder = JSON.parse(await readFile(lockHolderFile(paths()), 'utf8'));
+    expect(holder.started).toBe(processStartTime(process.pid));
   });
 
   it('does not judge a pid recorded on another host (another pid namespace) dead', async () => {
