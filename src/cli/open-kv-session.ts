@@ -1,9 +1,7 @@
-import type { LoginResult } from '../auth/auth-method.ts';
-import { authMethod } from '../auth/auth-methods.ts';
-import { authenticate } from '../auth/authenticate.ts';
 import { KvMounts } from '../sources/kv-mounts.ts';
 import { createRetrier } from '../vault/retrier.ts';
 import type { CommandRun } from './context.ts';
+import { logIn, VAULT_TOKEN_AUTH } from './log-in.ts';
 import { openNodes } from './open-nodes.ts';
 
 /**
@@ -21,17 +19,7 @@ export async function openKvSession(run: CommandRun<unknown>) {
   if (!client) throw new Error('no Vault client');
   try {
     const retrier = createRetrier(config.vault.retry, run.out.log, run.ctx.signal);
-    const login: LoginResult = await authenticate(
-      authMethod({ method: 'token', token: { kind: 'env', name: 'VAULT_TOKEN' } }),
-      {
-        client,
-        retrier,
-        log: run.out.log,
-        redactor: run.out.redactor,
-        env: run.ctx.env,
-        now: Date.now,
-      },
-    );
+    const login = await logIn(VAULT_TOKEN_AUTH, client, retrier, run);
     const token = login.token;
     const mounts = new KvMounts(client, retrier, () => token, run.out.log);
     return { client, retrier, token, mounts, close };

@@ -1,7 +1,5 @@
 import { resolve } from 'node:path';
 import type { LoginResult } from '../auth/auth-method.ts';
-import { authMethod } from '../auth/auth-methods.ts';
-import { authenticate } from '../auth/authenticate.ts';
 import { revokeToken } from '../auth/revoke-token.ts';
 import { configFromFlags } from '../config/config-from-flags.ts';
 import type { AuthConfig, Config } from '../config/config-types.ts';
@@ -11,6 +9,7 @@ import type { LauncherCall } from '../launch/issue-secret-id.ts';
 import { createRetrier } from '../vault/retrier.ts';
 import { readConfigText } from './config-source.ts';
 import type { CommandRun } from './context.ts';
+import { logIn, VAULT_TOKEN_AUTH } from './log-in.ts';
 import { openVault } from './open-vault.ts';
 
 /** A launcher's logged-in Vault session; `close()` revokes a token it minted and closes the client. */
@@ -43,14 +42,7 @@ export async function openLauncher(
   const retrier = createRetrier(config.vault.retry, out.log, ctx.signal);
   let login: LoginResult;
   try {
-    login = await authenticate(authMethod(auth), {
-      client,
-      retrier,
-      log: out.log,
-      redactor: out.redactor,
-      env: ctx.env,
-      now: Date.now,
-    });
+    login = await logIn(auth, client, retrier, { ctx, out });
   } catch (error) {
     client.close();
     throw error;
@@ -90,7 +82,7 @@ function launcherAuth(
 ): { auth: AuthConfig; source: string } {
   if (hasEnvToken) {
     return {
-      auth: { method: 'token', token: { kind: 'env', name: 'VAULT_TOKEN' } },
+      auth: VAULT_TOKEN_AUTH,
       source: '$VAULT_TOKEN',
     };
   }

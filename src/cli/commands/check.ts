@@ -1,19 +1,14 @@
 import type { LoginResult } from '../../auth/auth-method.ts';
-import { authMethod } from '../../auth/auth-methods.ts';
-import { authenticate } from '../../auth/authenticate.ts';
 import { revokeToken } from '../../auth/revoke-token.ts';
 import { checkTargets } from '../../check/capability-paths.ts';
 import { formatCheckTable, runCheck } from '../../check/run-check.ts';
-import type { AuthConfig } from '../../config/config-types.ts';
 import { KvMounts } from '../../sources/kv-mounts.ts';
 import { createRetrier } from '../../vault/retrier.ts';
 import { loadRunConfig } from '../config-source.ts';
 import type { CommandRun } from '../context.ts';
 import { parseJsonInput } from '../input-json.ts';
+import { logIn, VAULT_TOKEN_AUTH } from '../log-in.ts';
 import { openVault } from '../open-vault.ts';
-
-/** A CI job's own token: `check` asks with it rather than spend the config's credentials. */
-const CI_TOKEN: AuthConfig = { method: 'token', token: { kind: 'env', name: 'VAULT_TOKEN' } };
 
 /**
  * `keyturn check`: may this token read everything the config names? Uses VAULT_TOKEN when
@@ -28,14 +23,8 @@ export async function run({ ctx, out, globals }: CommandRun): Promise<number> {
   const retrier = createRetrier(config.vault.retry, out.log, ctx.signal);
   let login: LoginResult | undefined;
   try {
-    login = await authenticate(authMethod(env.token ? CI_TOKEN : config.auth), {
-      client,
-      retrier,
-      log: out.log,
-      redactor: out.redactor,
-      env: ctx.env,
-      now: Date.now,
-    });
+    // A CI job's own token: `check` asks with it rather than spend the config's credentials.
+    login = await logIn(env.token ? VAULT_TOKEN_AUTH : config.auth, client, retrier, { ctx, out });
     const token = login.token;
     const mounts = new KvMounts(client, retrier, () => token, out.log);
     const targets = await checkTargets(config, mounts, out.log);
