@@ -1,26 +1,10 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { authWorld, errorMessage } from './auth-world.ts';
+import { authWorld, errorMessage, retried, whenStderrHas } from './auth-world.ts';
 import { startGateProxy } from './gate-proxy.ts';
-import { expectNoSecrets, logLines, type RunResult } from './run-keyturn.ts';
+import { expectNoSecrets } from './run-keyturn.ts';
 
 const count = (paths: string[], path: string) => paths.filter((p) => p === path).length;
-
-/** Calls the callback once, as soon as stderr (so far) contains `text`. */
-function whenStderrHas(text: string, then: () => void): (chunk: string) => void {
-  let seen = '';
-  let done = false;
-  return (chunk) => {
-    seen += chunk;
-    if (!done && seen.includes(text)) {
-      done = true;
-      then();
-    }
-  };
-}
-
-const retried = (result: RunResult, call: string) =>
-  logLines(result).filter((l) => l.msg === `${call} failed; retrying`);
 
 describe('keyturn prestart: once-only calls are never retried after they may have reached Vault (SPEC §4)', () => {
   it.each([

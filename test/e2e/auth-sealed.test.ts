@@ -1,23 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { authWorld, errorMessage } from './auth-world.ts';
-import { expectNoSecrets, logLines, type RunResult } from './run-keyturn.ts';
-
-/** Calls `then` once, as soon as stderr (so far) contains `text`. */
-function whenStderrHas(text: string, then: () => void): (chunk: string) => void {
-  let seen = '';
-  let done = false;
-  return (chunk) => {
-    seen += chunk;
-    if (!done && seen.includes(text)) {
-      done = true;
-      then();
-    }
-  };
-}
-
-const retried = (result: RunResult, call: string) =>
-  logLines(result).filter((l) => l.msg === `${call} failed; retrying`);
+import { authWorld, errorMessage, retried, whenStderrHas } from './auth-world.ts';
+import { expectNoSecrets } from './run-keyturn.ts';
 
 const slowGiveUp =
   'vault: { timeout: 2s, retry: { initial: 50ms, max: 200ms, give_up_after: 20s } }';

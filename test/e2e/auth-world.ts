@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Clock } from '../vault-server/index.ts';
-import { type RunOptions, type RunResult, runKeyturn } from './run-keyturn.ts';
+import { logLines, type RunOptions, type RunResult, runKeyturn } from './run-keyturn.ts';
 import { type AppRoleSetup, setupApp, startVaultServer, tempDir } from './vault-fixture.ts';
 
 /** Fast failure settings: a retry loop that wrongly runs shows up as seconds, not minutes. */
@@ -93,3 +93,20 @@ export function errorMessage(result: RunResult): string {
     .filter((l) => l.level === 'error' || l.level === 50);
   return errors.map((l) => String(l.msg)).join('\n');
 }
+
+/** Calls `then` once, as soon as stderr (so far) contains `text`. */
+export function whenStderrHas(text: string, then: () => void): (chunk: string) => void {
+  let seen = '';
+  let done = false;
+  return (chunk) => {
+    seen += chunk;
+    if (!done && seen.includes(text)) {
+      done = true;
+      then();
+    }
+  };
+}
+
+/** The run's "<call> failed; retrying" log lines. */
+export const retried = (result: RunResult, call: string) =>
+  logLines(result).filter((l) => l.msg === `${call} failed; retrying`);
