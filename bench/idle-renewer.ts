@@ -2,7 +2,7 @@
 // it, find its pid, stop it.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { delay } from './proc-sample.ts';
+import { delay, medianOf, procSample, waitUntilQuiet } from './proc-sample.ts';
 
 /** Runs `prestart --daemon`; resolves with the renewer's pid from the "renewer running" line. */
 export async function startRenewer(
@@ -42,4 +42,17 @@ export async function stopPid(pid: number): Promise<void> {
     await delay(25);
   }
   process.kill(pid, 'SIGKILL');
+}
+
+/** Once every pid is idle: each one's RSS in KiB, the median of 5 readings 200 ms apart. */
+export async function idleRssKb(pids: [string, number][]): Promise<Map<string, number>> {
+  await Promise.all(pids.map(([, pid]) => waitUntilQuiet(pid)));
+  const samples = new Map<string, number[]>();
+  for (let i = 0; i < 5; i++) {
+    for (const [name, pid] of pids) {
+      samples.set(name, [...(samples.get(name) ?? []), (await procSample(pid)).rssKb]);
+    }
+    await delay(200);
+  }
+  return new Map([...samples].map(([name, values]) => [name, medianOf(values)]));
 }

@@ -14,8 +14,7 @@ import { join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { sharedOptions } from '../scripts/build-options.ts';
 import { startVaultServer } from '../test/vault-server/index.ts';
-import { startRenewer, stopPid } from './idle-renewer.ts';
-import { delay, medianOf, procSample, waitUntilQuiet } from './proc-sample.ts';
+import { idleRssKb, startRenewer, stopPid } from './idle-renewer.ts';
 import {
   cli,
   executable,
@@ -174,16 +173,7 @@ try {
         );
         pids.push([name, pid]);
       }
-      await Promise.all(pids.map(([, pid]) => waitUntilQuiet(pid)));
-      const samples = new Map<string, number[]>();
-      for (let i = 0; i < 5; i++) {
-        for (const [name, pid] of pids) {
-          samples.set(name, [...(samples.get(name) ?? []), (await procSample(pid)).rssKb]);
-        }
-        await delay(200);
-      }
-      for (const [name, values] of samples)
-        rss.set(name, [...(rss.get(name) ?? []), medianOf(values)]);
+      for (const [name, kb] of await idleRssKb(pids)) rss.set(name, [...(rss.get(name) ?? []), kb]);
     } finally {
       bare.kill();
       for (const [name, pid] of pids) if (name !== 'bare') await stopPid(pid);

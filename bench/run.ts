@@ -10,8 +10,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startVaultServer } from '../test/vault-server/index.ts';
-import { startRenewer, stopPid } from './idle-renewer.ts';
-import { delay, medianOf, procSample, waitUntilQuiet } from './proc-sample.ts';
+import { idleRssKb, startRenewer, stopPid } from './idle-renewer.ts';
 import {
   cli,
   executable,
@@ -109,15 +108,7 @@ try {
         );
         pids.push([name, pid]);
       }
-      await Promise.all(pids.map(([, pid]) => waitUntilQuiet(pid)));
-      const samples = new Map<string, number[]>();
-      for (let i = 0; i < 5; i++) {
-        for (const [name, pid] of pids) {
-          samples.set(name, [...(samples.get(name) ?? []), (await procSample(pid)).rssKb]);
-        }
-        await delay(200);
-      }
-      for (const [name, values] of samples) idle[name]?.push(medianOf(values));
+      for (const [name, kb] of await idleRssKb(pids)) idle[name]?.push(kb);
     } finally {
       bare.kill();
       for (const [name, pid] of pids) if (name !== 'bare') await stopPid(pid);

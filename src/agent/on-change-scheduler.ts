@@ -1,6 +1,7 @@
 import type { OnChange } from '../config/config-types.ts';
 import type { DueAction } from '../outputs/due-actions.ts';
-import type { Clock, TimerHandle, Timers } from '../timing/clock.ts';
+import type { Clock, Timers } from '../timing/clock.ts';
+import { type QuietWindow, quietWindow } from '../timing/quiet-window.ts';
 import { type OnChangeDeps, runOnChange } from './on-change.ts';
 
 /*
@@ -23,10 +24,9 @@ export interface OnChangeScheduler {
 interface Pending {
   action: OnChange;
   files: string[];
-  firstMs: number;
-  lastMs: number;
+  /** The longest wait its items asked for in this burst (for the log). */
   waitMs: number;
-  timer?: TimerHandle;
+  window: QuietWindow;
 }
 
 /**
@@ -43,7 +43,7 @@ export function createOnChangeScheduler(deps: SchedulerDeps): OnChangeScheduler 
   // Listened to only while something is pending: a renewer runs for months on one signal.
   const dropPending = () => {
     for (const entry of pending.values()) {
-      deps.timers.clearTimeout(entry.timer);
+      entry.window.cancel();
       log.info({ files: entry.files }, 'on_change not run: keyturn is stopping');
     }
     pending.clear();
@@ -52,15 +52,6 @@ export function createOnChangeScheduler(deps: SchedulerDeps): OnChangeScheduler 
     pending.delete(key);
     if (pending.size === 0) deps.signal.removeEventListener('abort', dropPending);
   };
-
-  function arm(key: string, entry: Pending): void {
-    if (entry.timer !== undefined) deps.timers.clearTimeout(entry.timer);
-    const dueMs = Math.min(
-      entry.lastMs + entry.waitMs,
-      entry.firstMs + ON_CHANGE_WAIT_CAP * entry.waitMs,
-    );
-    entry.timer = deps.timers.setTimeout(() => fire(key), Math.max(0, dueMs - deps.clock.now()));
-  }
 
   function fire(key: string): void {
     const entry = pending.get(key);
@@ -79,22 +70,27 @@ export function createOnChangeScheduler(deps: SchedulerDeps): OnChangeScheduler 
   return {
     changed(due) {
       if (deps.signal.aborted) return;
-      const now = deps.clock.now();
       for (const item of due) {
         const key = JSON.stringify(item.action);
         const entry = pending.get(key) ?? {
           action: item.action,
           files: [],
-          firstMs: now,
-          lastMs: now,
           waitMs: item.waitMs,
+          window: quietWindow(
+            {
+              waitMs: item.waitMs,
+              capFactor: ON_CHANGE_WAIT_CAP,
+              clock: deps.clock,
+              timers: deps.timers,
+            },
+            () => fire(key),
+          ),
         };
-        entry.lastMs = now;
         entry.waitMs = Math.max(entry.waitMs, item.waitMs);
         for (const path of item.files) if (!entry.files.includes(path)) entry.files.push(path);
         if (pending.size === 0) deps.signal.addEventListener('abort', dropPending, { once: true });
         pending.set(key, entry);
-        arm(key, entry);
+        entry.window.poke(item.waitMs);
         log.debug(
           { files: entry.files, waitMs: entry.waitMs },
           'on_change due once its files are quiet',

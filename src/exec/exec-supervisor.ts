@@ -72,7 +72,7 @@ export function createExecSupervisor(input: ExecSupervisorInput): ExecSupervisor
     {
       waitMs: config.onChangeWaitMs,
       // The cap of files' on_change: a secret that keeps changing still reaches the child.
-      maxWaitMs: ON_CHANGE_WAIT_CAP * config.onChangeWaitMs,
+      capFactor: ON_CHANGE_WAIT_CAP,
       clock,
       timers,
     },

@@ -5,7 +5,8 @@ import { FakeTime } from './fake-time.ts';
 function setup(waitMs = 1000, maxWaitMs = 10_000) {
   const time = new FakeTime();
   const runs: number[] = [];
-  const window = quietWindow({ waitMs, maxWaitMs, clock: time, timers: time }, () =>
+  const capFactor = maxWaitMs / waitMs;
+  const window = quietWindow({ waitMs, capFactor, clock: time, timers: time }, () =>
     runs.push(time.now()),
   );
   return { time, runs, window };
